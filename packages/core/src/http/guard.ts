@@ -1,0 +1,49 @@
+import type { Clock } from "../clock.js";
+import type { GogglesEvent } from "../events.js";
+import type { Failure, Success } from "../verdict.js";
+import type { BoundaryRequest } from "./boundary-request.js";
+
+/** How the handler finished, as reported to `after` hooks: its status, and the error if it threw. */
+export interface HandlerOutcome {
+  /** The response status (500 when the handler threw). */
+  readonly status: number;
+  /** What the handler threw, if it did. */
+  readonly error?: unknown;
+}
+
+/**
+ * Runs once the handler has finished (or a later guard refused the request): release a webhook delivery
+ * whose processing failed, refund a rate-limit token. Errors it throws are reported, never propagated.
+ */
+export type AfterHook = (outcome: HandlerOutcome) => void | Promise<void>;
+
+/** What a guard returns: a verdict, optionally with an `after` hook. */
+export type GuardResult<T> = (Success<T> | Failure) & { readonly after?: AfterHook };
+
+/** What a guard is given: the request, what earlier guards proved, and the boundary's clock and events. */
+export interface GuardInput<Ctx> {
+  readonly request: BoundaryRequest;
+  /** The context so far: `ip` (the client address) and one entry per earlier guard, under its name. */
+  readonly context: Readonly<Ctx>;
+  readonly clock: Clock;
+  /** Reports an event to the boundary's `onEvent` hook. */
+  readonly emit: (event: GogglesEvent) => void;
+}
+
+/**
+ * An inbound policy: checks a request and either proves something (written to the context under `name`)
+ * or refuses it with a problem. `Needs` is the context it requires from earlier guards.
+ *
+ * @example
+ * const tenant: Guard<"tenant", string> = {
+ *   name: "tenant",
+ *   check: ({ request }) => {
+ *     const id = request.headers.get("x-tenant");
+ *     return id ? pass(id) : fail(badRequest({ detail: "Missing X-Tenant header." }));
+ *   },
+ * };
+ */
+export interface Guard<Name extends string, Out, Needs extends object = object> {
+  readonly name: Name;
+  readonly check: (input: GuardInput<Needs>) => GuardResult<Out> | Promise<GuardResult<Out>>;
+}

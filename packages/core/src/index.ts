@@ -1,0 +1,57 @@
+// @goggles/core: the public API at a glance. Named re-exports only.
+
+export type { Clock } from "./clock.js";
+// Time
+export { systemClock } from "./clock.js";
+// Errors
+export {
+  errorGuard,
+  GogglesError,
+  isGogglesError,
+  isProblemError,
+  ProblemError,
+} from "./errors/goggles-error.js";
+export type { EventHandler, GogglesEvent, GogglesEventType } from "./events.js";
+// Events
+export { emit } from "./events.js";
+export type { BaseContext, Boundary, BoundaryOptions, BoundaryVerdict } from "./http/boundary.js";
+export { boundary } from "./http/boundary.js";
+export type {
+  BodyLimits,
+  BodySource,
+  BoundaryRequest,
+  BoundaryRequestInit,
+  FromRequestOptions,
+  HeaderReader,
+} from "./http/boundary-request.js";
+// Inbound boundary
+export {
+  createBoundaryRequest,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_READ_TIMEOUT_MS,
+  fromRequest,
+} from "./http/boundary-request.js";
+export type { ClientIpOptions, TrustProxy } from "./http/client-ip.js";
+export { clientIp } from "./http/client-ip.js";
+export type { AfterHook, Guard, GuardInput, GuardResult, HandlerOutcome } from "./http/guard.js";
+export type { Problem, ProblemInit, ProblemStatus } from "./problem.js";
+export {
+  badRequest,
+  conflict,
+  contentTooLarge,
+  createProblem,
+  forbidden,
+  internalError,
+  PROBLEM_TYPE_BASE,
+  problemBody,
+  problemResponse,
+  requestTimeout,
+  serviceUnavailable,
+  tooManyRequests,
+  unauthorized,
+  unprocessableContent,
+  unsupportedMediaType,
+} from "./problem.js";
+export type { Failure, Success, Verdict } from "./verdict.js";
+// Verdicts and problems
+export { fail, pass } from "./verdict.js";

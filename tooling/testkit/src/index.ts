@@ -1,0 +1,3 @@
+export type { RedisServer } from "./redis-server.js";
+export { freePort, hasRedisServer, startRedisServer } from "./redis-server.js";
+export { redisUrlForTests } from "./redis-url.js";
