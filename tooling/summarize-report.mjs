@@ -10,7 +10,9 @@ if (!existsSync(file)) {
 const report = JSON.parse(readFileSync(file, "utf8"));
 const passed = report.numPassedTests ?? 0;
 // Suites that failed to load count as failures too: a broken import must not read as green.
-const failedSuites = (report.testResults ?? []).filter((r) => r.status === "failed" && r.assertionResults.length === 0);
+const failedSuites = (report.testResults ?? []).filter(
+  (r) => r.status === "failed" && r.assertionResults.length === 0,
+);
 const failed = (report.numFailedTests ?? 0) + failedSuites.length;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
