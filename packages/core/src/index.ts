@@ -55,3 +55,30 @@ export {
 export type { Failure, Success, Verdict } from "./verdict.js";
 // Verdicts and problems
 export { fail, pass } from "./verdict.js";
+
+// ── Client IP and filters ──────────────────────────────────────────────────────────────────────
+// (end of client IP and filters)
+
+// ── Rate limiting ──────────────────────────────────────────────────────────────────────────────
+// (end of rate limiting)
+
+// ── Circuit breaker and outbound policies ──────────────────────────────────────────────────────
+// (end of circuit breaker and outbound policies)
+
+// ── Webhooks ───────────────────────────────────────────────────────────────────────────────────
+// (end of webhooks)
+
+// ── API keys ───────────────────────────────────────────────────────────────────────────────────
+// (end of API keys)
+
+// ── Validation and safe parsing ────────────────────────────────────────────────────────────────
+// (end of validation and safe parsing)
+
+// ── Sanitizing ─────────────────────────────────────────────────────────────────────────────────
+// (end of sanitizing)
+
+// ── Boundary adapter ───────────────────────────────────────────────────────────────────────────
+// (end of boundary adapter)
+
+// ── Imports ────────────────────────────────────────────────────────────────────────────────────
+// (end of imports)
