@@ -72,6 +72,16 @@ export { fail, pass } from "./verdict.js";
 // (end of API keys)
 
 // ── Validation and safe parsing ────────────────────────────────────────────────────────────────
+export { AsyncSchemaError, isAsyncSchemaError } from "./errors/async-schema-error.js";
+export type { StandardSchemaV1 } from "./validate/standard-schema.js";
+export type { ValidateOptions, ValidationIssue } from "./validate/validate.js";
+export {
+  DEFAULT_MAX_ISSUES,
+  issuePath,
+  validate,
+  validateSync,
+  validationProblem,
+} from "./validate/validate.js";
 // (end of validation and safe parsing)
 
 // ── Sanitizing ─────────────────────────────────────────────────────────────────────────────────
