@@ -73,6 +73,8 @@ export { fail, pass } from "./verdict.js";
 
 // ── Validation and safe parsing ────────────────────────────────────────────────────────────────
 export { AsyncSchemaError, isAsyncSchemaError } from "./errors/async-schema-error.js";
+export type { ParseJsonOptions } from "./validate/parse-json.js";
+export { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_KEYS, parseJson } from "./validate/parse-json.js";
 export type { StandardSchemaV1 } from "./validate/standard-schema.js";
 export type { ValidateOptions, ValidationIssue } from "./validate/validate.js";
 export {
