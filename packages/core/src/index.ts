@@ -98,6 +98,8 @@ export {
 // (end of sanitizing)
 
 // ── Boundary adapter ───────────────────────────────────────────────────────────────────────────
+export type { Adapter, AdapterOptions } from "./adapt/define-adapter.js";
+export { defineAdapter } from "./adapt/define-adapter.js";
 // (end of boundary adapter)
 
 // ── Imports ────────────────────────────────────────────────────────────────────────────────────

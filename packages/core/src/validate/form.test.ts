@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createBoundaryRequest } from "../http/boundary-request.js";
 import { boundary } from "../http/boundary.js";
+import { createBoundaryRequest } from "../http/boundary-request.js";
 import type { Verdict } from "../verdict.js";
 import { form } from "./form.js";
 import { type FormFields, parseForm } from "./parse-form.js";
@@ -20,7 +20,11 @@ describe("parseForm", () => {
 
   it("keeps inherited names as plain fields", () => {
     const verdict = parseForm("toString=1&constructor=2&hasOwnProperty=3&constructor=4");
-    expect(verdict.ok && verdict.value).toEqual({ toString: "1", constructor: ["2", "4"], hasOwnProperty: "3" });
+    expect(verdict.ok && verdict.value).toEqual({
+      toString: "1",
+      constructor: ["2", "4"],
+      hasOwnProperty: "3",
+    });
   });
 
   it("rejects or removes __proto__ fields, never polluting", () => {
@@ -33,7 +37,8 @@ describe("parseForm", () => {
   });
 
   it("gives 400 for malformed percent-encoding and invalid UTF-8", () => {
-    for (const text of ["a=%", "a=%zz", "a=%E2%82", "%C3%28=1", "a=%ff"]) expect(statusOf(parseForm(text))).toBe(400);
+    for (const text of ["a=%", "a=%zz", "a=%E2%82", "%C3%28=1", "a=%ff"])
+      expect(statusOf(parseForm(text))).toBe(400);
     expect(statusOf(parseForm(new Uint8Array([0x61, 0x3d, 0xff])))).toBe(400);
   });
 
@@ -57,9 +62,12 @@ describe("parseForm", () => {
 
   it("never throws for arbitrary strings and bytes", () => {
     const soup = fc
-      .array(fc.oneof(fc.constantFrom("&", "=", "%", "+", "%2", "%C3", "%A9", "__proto__", "a"), fc.string()), {
-        maxLength: 30,
-      })
+      .array(
+        fc.oneof(fc.constantFrom("&", "=", "%", "+", "%2", "%C3", "%A9", "__proto__", "a"), fc.string()),
+        {
+          maxLength: 30,
+        },
+      )
       .map((parts) => parts.join(""));
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 100 }), soup), (text) => {
@@ -82,9 +90,12 @@ describe("parseForm", () => {
         const text = new URLSearchParams(safe).toString();
         const verdict = parseForm(text);
         const expected = new Map<string, string[]>();
-        for (const [name, value] of new URLSearchParams(text)) expected.set(name, [...(expected.get(name) ?? []), value]);
+        for (const [name, value] of new URLSearchParams(text))
+          expected.set(name, [...(expected.get(name) ?? []), value]);
         if (!verdict.ok) throw new Error(verdict.problem.detail);
-        const got = new Map(Object.entries(verdict.value).map(([k, val]) => [k, Array.isArray(val) ? val : [val]]));
+        const got = new Map(
+          Object.entries(verdict.value).map(([k, val]) => [k, Array.isArray(val) ? val : [val]]),
+        );
         expect(got).toEqual(expected);
       }),
       { numRuns: 500 },
@@ -119,7 +130,9 @@ describe("form()", () => {
     expectTypeOf(verdict.value.fields).toEqualTypeOf<FormFields>();
     expect(verdict.value.fields).toEqual({ a: ["1", "2"] });
     expect(statusOf(await protect(request("a=1", "application/json")))).toBe(415);
-    expect(statusOf(await protect(request("a=1", "application/x-www-form-urlencoded; charset=iso-8859-1")))).toBe(415);
+    expect(
+      statusOf(await protect(request("a=1", "application/x-www-form-urlencoded; charset=iso-8859-1"))),
+    ).toBe(415);
   });
 
   it("applies the limits and proto rules", async () => {

@@ -1,11 +1,14 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
 import type { GogglesEvent } from "../events.js";
-import { type BodySource, createBoundaryRequest } from "../http/boundary-request.js";
 import { boundary } from "../http/boundary.js";
+import { type BodySource, createBoundaryRequest } from "../http/boundary-request.js";
 import { json } from "./json.js";
 
-const Order = z.object({ id: z.string(), items: z.array(z.object({ sku: z.string(), qty: z.number().int() })) });
+const Order = z.object({
+  id: z.string(),
+  items: z.array(z.object({ sku: z.string(), qty: z.number().int() })),
+});
 
 function post(body: BodySource | (() => BodySource), headers: Record<string, string> = {}) {
   return createBoundaryRequest({
@@ -56,7 +59,13 @@ describe("json()", () => {
 
   it("refuses other content types and charsets with 415, before reading the body", async () => {
     const { protect, events } = protectWith(json());
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "", "json"]) {
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/json; charset=latin1",
+      "",
+      "json",
+    ]) {
       let pulled = false;
       const verdict = await protect(
         post(
@@ -70,7 +79,12 @@ describe("json()", () => {
       expect(verdict.ok ? 200 : verdict.problem.status).toBe(415);
       expect(pulled).toBe(false);
     }
-    const missing = createBoundaryRequest({ method: "POST", url: "https://x.test/", headers: {}, body: "{}" });
+    const missing = createBoundaryRequest({
+      method: "POST",
+      url: "https://x.test/",
+      headers: {},
+      body: "{}",
+    });
     const verdict = await protect(missing);
     expect(verdict.ok ? 200 : verdict.problem.status).toBe(415);
     expect(events[0]).toEqual({ type: "body_rejected", reason: "content_type", status: 415 });

@@ -80,7 +80,9 @@ export function parseForm(input: string | Uint8Array, options: ParseFormOptions 
       const rawValue = split === end ? "" : text.slice(split + 1, end);
       if (rawName.length > maxFieldBytes || rawValue.length > maxFieldBytes) {
         return fail(
-          contentTooLarge({ detail: `Field ${count} of the form is longer than ${maxFieldBytes} characters.` }),
+          contentTooLarge({
+            detail: `Field ${count} of the form is longer than ${maxFieldBytes} characters.`,
+          }),
         );
       }
       const name = decodeComponent(rawName);

@@ -4,7 +4,7 @@ import type { Verdict } from "../verdict.js";
 import { parseJson } from "./parse-json.js";
 
 const statusOf = (verdict: Verdict<unknown>) => (verdict.ok ? 200 : verdict.problem.status);
-const valueOf = (verdict: Verdict<unknown>) => {
+const parsedValue = (verdict: Verdict<unknown>) => {
   if (!verdict.ok) throw new Error(`expected a value, got ${verdict.problem.detail}`);
   return verdict.value;
 };
@@ -41,14 +41,18 @@ describe("parseJson: prototype pollution (secure-json-parse vectors)", () => {
   it.each([...protoVectors, ...constructorVectors])("rejects %s with 400", (text) => {
     const verdict = parseJson(text);
     expect(statusOf(verdict)).toBe(400);
-    if (!verdict.ok) expect(verdict.problem.detail).toMatch(/forbidden key "(__proto__|constructor\.prototype)"/);
+    if (!verdict.ok)
+      expect(verdict.problem.detail).toMatch(/forbidden key "(__proto__|constructor\.prototype)"/);
   });
 
   it("removes them with protoAction: remove", () => {
     const remove = { protoAction: "remove" } as const;
-    expect(valueOf(parseJson('{"a": 5, "b": 6,"__proto__": { "x": 7 }}', remove))).toEqual({ a: 5, b: 6 });
+    expect(parsedValue(parseJson('{"a": 5, "b": 6,"__proto__": { "x": 7 }}', remove))).toEqual({
+      a: 5,
+      b: 6,
+    });
     expect(
-      valueOf(
+      parsedValue(
         parseJson(
           '{ "a": 5, "b": 6, "__proto__": { "x": 7 }, "c": { "d": 0, "e": "text", "__proto__": { "y": 8 }, "f": { "g": 2 } } }',
           remove,
@@ -56,7 +60,7 @@ describe("parseJson: prototype pollution (secure-json-parse vectors)", () => {
       ),
     ).toEqual({ a: 5, b: 6, c: { d: 0, e: "text", f: { g: 2 } } });
     expect(
-      valueOf(
+      parsedValue(
         parseJson(
           '{ "a": 5, "b": 6, "constructor":{"prototype":{"bar":"baz"}}, "c": { "d": 0, "e": "text", "constructor":{"prototype":{"bar":"baz"}}, "f": { "g": 2 } } }',
           remove,
@@ -64,25 +68,25 @@ describe("parseJson: prototype pollution (secure-json-parse vectors)", () => {
       ),
     ).toEqual({ a: 5, b: 6, c: { d: 0, e: "text", f: { g: 2 } } });
     expect(
-      valueOf(parseJson('{ "a": 5, "b": 6, "hasOwnProperty": "text", "__proto__": { "x": 7 } }', remove)),
+      parsedValue(parseJson('{ "a": 5, "b": 6, "hasOwnProperty": "text", "__proto__": { "x": 7 } }', remove)),
     ).toEqual({ a: 5, b: 6, hasOwnProperty: "text" });
     for (const text of [...protoVectors, ...constructorVectors]) {
-      const value = valueOf(parseJson(text, remove)) as Record<string, unknown>;
+      const value = parsedValue(parseJson(text, remove)) as Record<string, unknown>;
       expect(Object.hasOwn(value, "__proto__")).toBe(false);
       expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     }
   });
 
   it("keeps harmless uses of the words", () => {
-    expect(valueOf(parseJson('{"a": 5, "b": "__proto__"}'))).toEqual({ a: 5, b: "__proto__" });
-    expect(valueOf(parseJson('{"a": 5, "b": "constructor"}'))).toEqual({ a: 5, b: "constructor" });
-    expect(valueOf(parseJson('{"a": 5, "b": 6,"constructor":{"bar":"baz"} }'))).toEqual({
+    expect(parsedValue(parseJson('{"a": 5, "b": "__proto__"}'))).toEqual({ a: 5, b: "__proto__" });
+    expect(parsedValue(parseJson('{"a": 5, "b": "constructor"}'))).toEqual({ a: 5, b: "constructor" });
+    expect(parsedValue(parseJson('{"a": 5, "b": 6,"constructor":{"bar":"baz"} }'))).toEqual({
       a: 5,
       b: 6,
       constructor: { bar: "baz" },
     });
-    expect(valueOf(parseJson('{"constructor": null}'))).toEqual({ constructor: null });
-    expect(valueOf(parseJson('["\\u005f\\u005fproto__"]'))).toEqual(["__proto__"]);
+    expect(parsedValue(parseJson('{"constructor": null}'))).toEqual({ constructor: null });
+    expect(parsedValue(parseJson('["\\u005f\\u005fproto__"]'))).toEqual(["__proto__"]);
   });
 
   it("never pollutes Object.prototype", () => {
@@ -95,16 +99,16 @@ describe("parseJson: prototype pollution (secure-json-parse vectors)", () => {
 describe("parseJson", () => {
   it("parses scalars, objects and arrays like JSON.parse", () => {
     for (const text of ['{"a": 5, "b": 6}', "null", "0", '"X"', "[1,[2,{}]]", " true "]) {
-      expect(valueOf(parseJson(text))).toEqual(JSON.parse(text));
+      expect(parsedValue(parseJson(text))).toEqual(JSON.parse(text));
     }
   });
 
   it("tolerates a UTF-8 byte order mark, in text and bytes", () => {
     const json = JSON.stringify({ hello: "world" });
-    expect(valueOf(parseJson(`\uFEFF${json}`))).toEqual({ hello: "world" });
+    expect(parsedValue(parseJson(`\uFEFF${json}`))).toEqual({ hello: "world" });
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(json)]);
-    expect(valueOf(parseJson(bytes))).toEqual({ hello: "world" });
-    expect(valueOf(parseJson(bytes.buffer))).toEqual({ hello: "world" });
+    expect(parsedValue(parseJson(bytes))).toEqual({ hello: "world" });
+    expect(parsedValue(parseJson(bytes.buffer))).toEqual({ hello: "world" });
   });
 
   it("refuses invalid UTF-8 with 400", () => {
@@ -141,8 +145,9 @@ describe("parseJson", () => {
     const text = "[".repeat(10_000) + "]".repeat(10_000);
     const verdict = parseJson(text);
     expect(statusOf(verdict)).toBe(400);
-    if (!verdict.ok) expect(verdict.problem.detail).toBe("The JSON nests deeper than 64 levels (at position 64).");
-    expect(statusOf(parseJson('{"a":'.repeat(10_000) + "1" + "}".repeat(10_000)))).toBe(400);
+    if (!verdict.ok)
+      expect(verdict.problem.detail).toBe("The JSON nests deeper than 64 levels (at position 64).");
+    expect(statusOf(parseJson(`${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`))).toBe(400);
   });
 
   it("refuses 1,000,000 nested levels with 400, and unclosed nesting too", () => {
@@ -160,7 +165,7 @@ describe("parseJson", () => {
     expect(statusOf(parseJson(nested(64)))).toBe(200);
     expect(statusOf(parseJson(nested(65)))).toBe(400);
     expect(statusOf(parseJson(nested(3), { maxDepth: 2 }))).toBe(400);
-    const brackets = JSON.stringify({ s: "[[[[[[[[[[{{{{{{{{\\\"[[[[" });
+    const brackets = JSON.stringify({ s: '[[[[[[[[[[{{{{{{{{\\"[[[[' });
     expect(statusOf(parseJson(brackets, { maxDepth: 1 }))).toBe(200);
     const hidden = `[["]]]]]]]]]]]]]]]]]]"${",[[[[]]]]".repeat(2)}]]`; // closers in a string do not hide depth
     expect(statusOf(parseJson(hidden, { maxDepth: 5 }))).toBe(400);
@@ -168,7 +173,8 @@ describe("parseJson", () => {
   });
 
   it("limits members per object (maxKeys)", () => {
-    const object = (n: number) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])));
+    const object = (n: number) =>
+      JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])));
     expect(statusOf(parseJson(object(1000)))).toBe(200);
     expect(statusOf(parseJson(object(1001)))).toBe(400);
     expect(statusOf(parseJson(object(4), { maxKeys: 3 }))).toBe(400);
@@ -224,7 +230,7 @@ describe("parseJson properties", () => {
       fc.property(fc.json({ maxDepth: 8 }), (text) => {
         const verdict = parseJson(text);
         if (/__proto__|constructor/.test(text)) return; // fc keys are arbitrary strings: rare, skip
-        expect(valueOf(verdict)).toEqual(JSON.parse(text));
+        expect(parsedValue(verdict)).toEqual(JSON.parse(text));
       }),
       { numRuns: 2000 },
     );

@@ -152,12 +152,16 @@ function positionOf(error: unknown): string {
  * const verdict = parseJson(text, { maxDepth: 32 });
  * if (!verdict.ok) return problemResponse(verdict.problem);
  */
-export function parseJson(input: string | Uint8Array | ArrayBuffer, options: ParseJsonOptions = {}): Verdict<unknown> {
+export function parseJson(
+  input: string | Uint8Array | ArrayBuffer,
+  options: ParseJsonOptions = {},
+): Verdict<unknown> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_JSON_KEYS;
   const label = options.label ?? "JSON";
-  const tooLarge = () => fail(contentTooLarge({ detail: `The ${label} exceeds the limit of ${maxBytes} bytes.` }));
+  const tooLarge = () =>
+    fail(contentTooLarge({ detail: `The ${label} exceeds the limit of ${maxBytes} bytes.` }));
 
   let text: string;
   if (typeof input === "string") {
@@ -196,7 +200,9 @@ export function parseJson(input: string | Uint8Array | ArrayBuffer, options: Par
     return fail(
       badRequest({
         detail:
-          text.trim() === "" ? `The ${label} is empty.` : `The ${label} is not valid JSON${positionOf(error)}.`,
+          text.trim() === ""
+            ? `The ${label} is empty.`
+            : `The ${label} is not valid JSON${positionOf(error)}.`,
       }),
     );
   }

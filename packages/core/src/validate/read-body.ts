@@ -18,7 +18,10 @@ export interface ReadBodyOptions {
  * Checks the content type, then reads the body with its byte limit enforced while reading (the request
  * stops pulling chunks once past it). Failures become problems and `body_rejected` events. @internal
  */
-export async function readBody(input: GuardInput<object>, options: ReadBodyOptions): Promise<Verdict<Uint8Array>> {
+export async function readBody(
+  input: GuardInput<object>,
+  options: ReadBodyOptions,
+): Promise<Verdict<Uint8Array>> {
   const type = parseMediaType(input.request.headers.get("content-type"));
   if (type === undefined || !options.accepts(type.essence) || !isUtf8Charset(type)) {
     return rejected(
@@ -41,7 +44,11 @@ export async function readBody(input: GuardInput<object>, options: ReadBodyOptio
 }
 
 /** Reports a refused body and fails with its problem. @internal */
-export function rejected(input: Pick<GuardInput<object>, "emit">, problem: Problem, reason: string): Verdict<never> {
+export function rejected(
+  input: Pick<GuardInput<object>, "emit">,
+  problem: Problem,
+  reason: string,
+): Verdict<never> {
   input.emit({ type: "body_rejected", reason, status: problem.status });
   return fail(problem);
 }

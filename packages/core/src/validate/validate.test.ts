@@ -66,9 +66,12 @@ describe("validate", () => {
 
   it("caps the number of issues and counts the rest", async () => {
     const schema = z.array(z.number());
-    const verdict = await validate(schema, Array.from({ length: 50 }, () => "x"));
+    const verdict = await validate(
+      schema,
+      Array.from({ length: 50 }, () => "x"),
+    );
     if (verdict.ok) throw new Error("expected a failure");
-    expect((verdict.problem.extensions?.issues as unknown[]).length).toBe(20);
+    expect(((verdict.problem.extensions?.issues ?? []) as unknown[]).length).toBe(20);
     expect(verdict.problem.extensions?.truncated).toBe(30);
     const two = await validate(schema, ["x", "y", "z"], { maxIssues: 2 });
     if (two.ok) throw new Error("expected a failure");

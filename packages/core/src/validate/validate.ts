@@ -113,7 +113,11 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 export function resultToVerdict<T>(result: StandardSchemaV1.Result<T>, options: ValidateOptions): Verdict<T> {
   if (result.issues === undefined) return pass(result.value);
   const issues = Array.isArray(result.issues) ? result.issues : [];
-  emit(options.onEvent, { type: "validation_failed", source: options.source ?? "value", issueCount: issues.length });
+  emit(options.onEvent, {
+    type: "validation_failed",
+    source: options.source ?? "value",
+    issueCount: issues.length,
+  });
   return fail(validationProblem(issues, options));
 }
 
