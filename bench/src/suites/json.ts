@@ -54,7 +54,7 @@ const decoded = async () => ({ body: JSON.parse(new TextDecoder().decode(await r
 export default defineSuite({
   name: "json",
   description:
-    "Safe JSON parsing on a clean 4 KiB order payload (and a 64 KiB one, where the nesting scan runs): parseJson against JSON.parse and secure-json-parse; the json() guard end to end.",
+    "Safe JSON parsing on a clean 4 KiB order payload (and a 64 KiB one, where the parsed value is walked for depth and keys): parseJson against JSON.parse and secure-json-parse; the json() guard end to end.",
   cases: [
     { name: "JSON.parse 4 KiB (baseline)", fn: () => JSON.parse(small) },
     { name: "parseJson 4 KiB", fn: () => parseJson(small) },
@@ -74,6 +74,6 @@ export default defineSuite({
   ],
   repeat: 3,
   notes: [
-    "parseJson on clean text: two native substring searches for dangerous keys, a native count of brackets (stopping at maxDepth), then JSON.parse. The 64 KiB payload has more brackets than maxDepth (64), so its nesting is scanned in one pass.",
+    "parseJson on clean text: JSON.parse, then native substring searches for dangerous keys and a native count of brackets (stopping at maxDepth + 1). The 64 KiB payload has more brackets than maxDepth (64) and is long enough to hold an object over maxKeys, so its parsed value is walked once (depth and members per object).",
   ],
 });

@@ -8,7 +8,7 @@ export interface ParseJsonOptions {
   maxBytes?: number;
   /** The deepest nesting of arrays and objects allowed (`[]` is depth 1); deeper gives 400. Default 64. */
   maxDepth?: number;
-  /** The most members one object may have (duplicates counted); more gives 400. Default 1000. */
+  /** The most members one object may have (after parsing: a repeated key counts once); more gives 400. Default 1000. */
   maxKeys?: number;
   /**
    * What to do with `__proto__` keys and `constructor` keys holding a `prototype`: `"error"` (400, the
@@ -62,74 +62,54 @@ function openersReach(text: string, limit: number): boolean {
   return false;
 }
 
-type ScanFailure = { kind: "depth" | "keys"; position: number };
+type Json = Record<string, unknown> | unknown[];
+type Broken = "depth" | "keys" | "__proto__" | "constructor.prototype";
 
 /**
- * One pass over the text, skipping strings, tracking nesting depth and members per object (colons at each
- * level), without recursion. Runs only when a limit could be broken; garbage input only gives garbage
- * counts, and `JSON.parse` rejects it next.
+ * One iterative walk over the parsed value (no recursion, so any depth is safe): nesting deeper than
+ * `maxDepth`, objects with more than `maxKeys` members, and — when `proto` is set — `__proto__` keys and
+ * `constructor` keys holding a `prototype`, reported or (with `"remove"`) deleted. Pass `Infinity` to skip a
+ * limit. Walking values is several times cheaper than scanning the text, since a node spans many characters.
  */
-function scanStructure(text: string, maxDepth: number, maxKeys: number): ScanFailure | undefined {
-  const members: number[] = [0];
-  let depth = 0;
-  let inString = false;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > maxDepth) return { kind: "depth", position: i };
-      members[depth] = 0;
-    } else if (c === 125 || c === 93) {
-      if (depth > 0) depth--;
-    } else if (c === 58) {
-      const count = (members[depth] as number) + 1;
-      if (count > maxKeys) return { kind: "keys", position: i };
-      members[depth] = count;
-    }
-  }
-  return undefined;
-}
-
-type Json = Record<string, unknown> | unknown[];
-
-function isContainer(value: unknown): value is Json {
-  return typeof value === "object" && value !== null;
-}
-
-/** Finds (and, with `remove`, drops) `__proto__` and `constructor.prototype` keys, iteratively. */
-function walkProtoKeys(root: unknown, remove: boolean): "__proto__" | "constructor.prototype" | undefined {
-  if (!isContainer(root)) return undefined;
-  const stack: Json[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as Json;
+function walk(root: Json, maxDepth: number, maxKeys: number, proto: "error" | "remove" | undefined): Broken | undefined {
+  if (maxDepth < 1) return "depth";
+  const nodes: Json[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Json;
+    const depth = depths.pop() as number;
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
-        const item = node[i];
-        if (isContainer(item)) stack.push(item);
+        const child = node[i];
+        if (typeof child === "object" && child !== null) {
+          if (depth >= maxDepth) return "depth";
+          nodes.push(child as Json);
+          depths.push(depth + 1);
+        }
       }
       continue;
     }
-    if (Object.hasOwn(node, "__proto__")) {
-      if (!remove) return "__proto__";
-      Reflect.deleteProperty(node, "__proto__");
-    }
-    if (Object.hasOwn(node, "constructor")) {
-      const ctor = node.constructor;
-      if (isContainer(ctor) && !Array.isArray(ctor) && Object.hasOwn(ctor, "prototype")) {
-        if (!remove) return "constructor.prototype";
-        Reflect.deleteProperty(node, "constructor");
-      }
-    }
+    let members = 0;
     for (const key in node) {
       const child = node[key];
-      if (isContainer(child)) stack.push(child);
+      if (proto !== undefined && (key === "__proto__" || key === "constructor")) {
+        const dangerous =
+          key === "__proto__" ||
+          (typeof child === "object" && child !== null && !Array.isArray(child) && Object.hasOwn(child, "prototype"));
+        if (dangerous) {
+          if (proto === "error") return key === "__proto__" ? "__proto__" : "constructor.prototype";
+          Reflect.deleteProperty(node, key);
+          continue;
+        }
+      }
+      members++;
+      if (typeof child === "object" && child !== null) {
+        if (depth >= maxDepth) return "depth";
+        nodes.push(child as Json);
+        depths.push(depth + 1);
+      }
     }
+    if (members > maxKeys) return "keys";
   }
   return undefined;
 }
@@ -145,8 +125,9 @@ function positionOf(error: unknown): string {
  * with more than `maxKeys` members, or a `__proto__` / `constructor.prototype` key (unless
  * `protoAction: "remove"`). A UTF-8 byte order mark is skipped.
  *
- * Clean input costs about one `JSON.parse`: a native search for dangerous keys decides whether the result
- * is walked, and nesting is scanned (without recursion) only when the text has more brackets than `maxDepth`.
+ * Clean input costs about one `JSON.parse`: native substring searches decide whether the parsed value must
+ * be walked (for dangerous keys, or when the text has more brackets than `maxDepth` or is long enough to hold
+ * an object over `maxKeys`), and the walk is iterative, so no nesting can blow the stack.
  *
  * @example
  * const verdict = parseJson(text, { maxDepth: 32 });
@@ -179,20 +160,6 @@ export function parseJson(
     throw new TypeError("parseJson expects a string, a Uint8Array or an ArrayBuffer.");
   }
 
-  const checkDepth = maxDepth < text.length && openersReach(text, maxDepth + 1);
-  // The smallest object with k members, `{"":0,…}`, has 5k + 1 characters.
-  const checkKeys = text.length >= 5 * (maxKeys + 1) + 1;
-  if (checkDepth || checkKeys) {
-    const broken = scanStructure(text, checkDepth ? maxDepth : Number.POSITIVE_INFINITY, maxKeys);
-    if (broken !== undefined) {
-      const detail =
-        broken.kind === "depth"
-          ? `The ${label} nests deeper than ${maxDepth} levels (at position ${broken.position}).`
-          : `The ${label} has an object with more than ${maxKeys} members (at position ${broken.position}).`;
-      return fail(badRequest({ detail }));
-    }
-  }
-
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -200,21 +167,36 @@ export function parseJson(
     return fail(
       badRequest({
         detail:
-          text.trim() === ""
-            ? `The ${label} is empty.`
-            : `The ${label} is not valid JSON${positionOf(error)}.`,
+          text.trim() === "" ? `The ${label} is empty.` : `The ${label} is not valid JSON${positionOf(error)}.`,
       }),
     );
   }
+  if (typeof value !== "object" || value === null) return pass(value);
 
-  if (
+  // Only walk when something could be wrong: more brackets than maxDepth (counted natively, strings
+  // included), text long enough for an object over maxKeys (`{"":0,…}` with k members has 5k + 1
+  // characters), or a dangerous key written plainly or with escapes.
+  const checkDepth = maxDepth < text.length && openersReach(text, maxDepth + 1);
+  const checkKeys = text.length >= 5 * (maxKeys + 1) + 1;
+  const checkProto =
     text.includes("__proto__") ||
     text.includes("constructor") ||
-    (text.includes("\\u") && ESCAPED_LETTER.test(text))
-  ) {
-    const found = walkProtoKeys(value, options.protoAction === "remove");
-    if (found !== undefined) {
-      return fail(badRequest({ detail: `The ${label} contains the forbidden key "${found}".` }));
+    (text.includes("\\u") && ESCAPED_LETTER.test(text));
+  if (checkDepth || checkKeys || checkProto) {
+    const broken = walk(
+      value as Json,
+      checkDepth ? maxDepth : Number.POSITIVE_INFINITY,
+      checkKeys ? maxKeys : Number.POSITIVE_INFINITY,
+      checkProto ? (options.protoAction ?? "error") : undefined,
+    );
+    if (broken !== undefined) {
+      const detail =
+        broken === "depth"
+          ? `The ${label} nests deeper than ${maxDepth} levels.`
+          : broken === "keys"
+            ? `The ${label} has an object with more than ${maxKeys} members.`
+            : `The ${label} contains the forbidden key "${broken}".`;
+      return fail(badRequest({ detail }));
     }
   }
   return pass(value);
