@@ -227,6 +227,33 @@ describe("parseJson properties", () => {
     );
   });
 
+  it("catches every mix of plain and \\u-escaped letters in the dangerous keys", () => {
+    const escaped = (word: string) =>
+      fc
+        .array(fc.constantFrom("plain", "lower", "upper"), { minLength: word.length, maxLength: word.length })
+        .map((modes) =>
+          [...word]
+            .map((ch, i) => {
+              if (modes[i] === "plain") return ch;
+              const hex = ch.charCodeAt(0).toString(16).padStart(4, "0");
+              return `\\u${modes[i] === "upper" ? hex.toUpperCase() : hex}`;
+            })
+            .join(""),
+        );
+    const vectors = fc.oneof(
+      escaped("__proto__").map((key) => `{"a":[1,{"b":2}],"${key}":{"x":1}}`),
+      escaped("constructor").map((key) => `[{"${key}":{"prototype":{"x":1}}}]`),
+    );
+    fc.assert(
+      fc.property(vectors, (text) => {
+        expect(statusOf(parseJson(text))).toBe(400);
+        const removed = parseJson(text, { protoAction: "remove" });
+        expect(JSON.stringify(parsedValue(removed))).not.toMatch(/"x"/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("agrees with JSON.parse on clean JSON", () => {
     fc.assert(
       fc.property(fc.json({ maxDepth: 8 }), (text) => {

@@ -27,10 +27,12 @@ export const DEFAULT_MAX_JSON_KEYS = 1000;
 const decoder = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Any way a dangerous key can be written: plainly, or with `\u` escapes of `_` or a lower-case letter
- * (`"\u005f_proto__"`). Clean JSON rarely matches, so most texts are never walked.
+ * Matches every way a dangerous key can be written: `__proto__` contains `proto__` and `constructor`
+ * contains `structor` when written plainly, and any `\u` escape of one of their letters or `_` is
+ * `\u005…`, `\u006…` or `\u007…` (`"\u005f_proto__"`). One native regex pass, and clean JSON rarely
+ * matches, so most parsed values are never walked. A false positive only costs a walk.
  */
-const ESCAPED_LETTER = /\\u00(?:5[fF]|[67][0-9a-fA-F])/;
+const SUSPECT = /proto__|structor|\\u00[5-7]/;
 
 function utf8Length(text: string): number {
   let bytes = text.length;
@@ -178,10 +180,7 @@ export function parseJson(
   // characters), or a dangerous key written plainly or with escapes.
   const checkDepth = maxDepth < text.length && openersReach(text, maxDepth + 1);
   const checkKeys = text.length >= 5 * (maxKeys + 1) + 1;
-  const checkProto =
-    text.includes("__proto__") ||
-    text.includes("constructor") ||
-    (text.includes("\\u") && ESCAPED_LETTER.test(text));
+  const checkProto = SUSPECT.test(text);
   if (checkDepth || checkKeys || checkProto) {
     const broken = walk(
       value as Json,
