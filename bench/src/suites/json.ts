@@ -72,7 +72,7 @@ export default defineSuite({
     { ours: "parseJson 64 KiB", peer: "secure-json-parse 64 KiB" },
     { ours: "boundary().use(json()) 4 KiB request", peer: "read + JSON.parse 4 KiB request (baseline)" },
   ],
-  repeat: 3,
+  repeat: 5,
   notes: [
     "parseJson on clean text: JSON.parse, then native substring searches for dangerous keys and a native count of brackets (stopping at maxDepth + 1). The 64 KiB payload has more brackets than maxDepth (64) and is long enough to hold an object over maxKeys, so its parsed value is walked once (depth and members per object).",
   ],

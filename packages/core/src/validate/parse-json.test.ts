@@ -145,8 +145,7 @@ describe("parseJson", () => {
     const text = "[".repeat(10_000) + "]".repeat(10_000);
     const verdict = parseJson(text);
     expect(statusOf(verdict)).toBe(400);
-    if (!verdict.ok)
-      expect(verdict.problem.detail).toBe("The JSON nests deeper than 64 levels.");
+    if (!verdict.ok) expect(verdict.problem.detail).toBe("The JSON nests deeper than 64 levels.");
     expect(statusOf(parseJson(`${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`))).toBe(400);
   });
 

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_BODY_BYTES } from "../http/boundary-request.js";
 import { badRequest, contentTooLarge } from "../problem.js";
-import { fail, pass, type Verdict } from "../verdict.js";
+import { type Failure, fail, pass, type Verdict } from "../verdict.js";
 
 /** Limits and prototype-key handling for `parseJson` and the `json()` guard. */
 export interface ParseJsonOptions {
@@ -73,7 +73,12 @@ type Broken = "depth" | "keys" | "__proto__" | "constructor.prototype";
  * `constructor` keys holding a `prototype`, reported or (with `"remove"`) deleted. Pass `Infinity` to skip a
  * limit. Walking values is several times cheaper than scanning the text, since a node spans many characters.
  */
-function walk(root: Json, maxDepth: number, maxKeys: number, proto: "error" | "remove" | undefined): Broken | undefined {
+function walk(
+  root: Json,
+  maxDepth: number,
+  maxKeys: number,
+  proto: "error" | "remove" | undefined,
+): Broken | undefined {
   if (maxDepth < 1) return "depth";
   const nodes: Json[] = [root];
   const depths: number[] = [1];
@@ -97,7 +102,10 @@ function walk(root: Json, maxDepth: number, maxKeys: number, proto: "error" | "r
       if (proto !== undefined && (key === "__proto__" || key === "constructor")) {
         const dangerous =
           key === "__proto__" ||
-          (typeof child === "object" && child !== null && !Array.isArray(child) && Object.hasOwn(child, "prototype"));
+          (typeof child === "object" &&
+            child !== null &&
+            !Array.isArray(child) &&
+            Object.hasOwn(child, "prototype"));
         if (dangerous) {
           if (proto === "error") return key === "__proto__" ? "__proto__" : "constructor.prototype";
           Reflect.deleteProperty(node, key);
@@ -115,6 +123,12 @@ function walk(root: Json, maxDepth: number, maxKeys: number, proto: "error" | "r
   }
   return undefined;
 }
+
+function tooLarge(label: string, maxBytes: number): Failure {
+  return fail(contentTooLarge({ detail: `The ${label} exceeds the limit of ${maxBytes} bytes.` }));
+}
+
+const NO_OPTIONS: ParseJsonOptions = Object.freeze({});
 
 function positionOf(error: unknown): string {
   const match = /at position (\d+)/.exec(error instanceof Error ? error.message : "");
@@ -137,22 +151,20 @@ function positionOf(error: unknown): string {
  */
 export function parseJson(
   input: string | Uint8Array | ArrayBuffer,
-  options: ParseJsonOptions = {},
+  options: ParseJsonOptions = NO_OPTIONS,
 ): Verdict<unknown> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_JSON_KEYS;
   const label = options.label ?? "JSON";
-  const tooLarge = () =>
-    fail(contentTooLarge({ detail: `The ${label} exceeds the limit of ${maxBytes} bytes.` }));
 
   let text: string;
   if (typeof input === "string") {
-    if (input.length > maxBytes) return tooLarge();
-    if (input.length * 3 > maxBytes && utf8Length(input) > maxBytes) return tooLarge();
+    if (input.length > maxBytes) return tooLarge(label, maxBytes);
+    if (input.length * 3 > maxBytes && utf8Length(input) > maxBytes) return tooLarge(label, maxBytes);
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   } else if (ArrayBuffer.isView(input) || Object.prototype.toString.call(input) === "[object ArrayBuffer]") {
-    if (input.byteLength > maxBytes) return tooLarge();
+    if (input.byteLength > maxBytes) return tooLarge(label, maxBytes);
     try {
       text = decoder.decode(input); // strips a UTF-8 BOM
     } catch {
@@ -169,25 +181,24 @@ export function parseJson(
     return fail(
       badRequest({
         detail:
-          text.trim() === "" ? `The ${label} is empty.` : `The ${label} is not valid JSON${positionOf(error)}.`,
+          text.trim() === ""
+            ? `The ${label} is empty.`
+            : `The ${label} is not valid JSON${positionOf(error)}.`,
       }),
     );
   }
   if (typeof value !== "object" || value === null) return pass(value);
 
-  // Only walk when something could be wrong: more brackets than maxDepth (counted natively, strings
-  // included), text long enough for an object over maxKeys (`{"":0,…}` with k members has 5k + 1
-  // characters), or a dangerous key written plainly or with escapes.
-  const checkDepth = maxDepth < text.length && openersReach(text, maxDepth + 1);
-  const checkKeys = text.length >= 5 * (maxKeys + 1) + 1;
-  const checkProto = SUSPECT.test(text);
-  if (checkDepth || checkKeys || checkProto) {
-    const broken = walk(
-      value as Json,
-      checkDepth ? maxDepth : Number.POSITIVE_INFINITY,
-      checkKeys ? maxKeys : Number.POSITIVE_INFINITY,
-      checkProto ? (options.protoAction ?? "error") : undefined,
-    );
+  // Walk only when something could be wrong: a dangerous key written plainly or escaped, a text long
+  // enough for an object over maxKeys (`{"":0,…}` with k members has 5k + 1 characters), or more brackets
+  // than maxDepth (counted natively, strings included). The walk checks every limit; skipping it is sound
+  // because none of these can then be broken.
+  const mustWalk =
+    SUSPECT.test(text) ||
+    text.length >= 5 * (maxKeys + 1) + 1 ||
+    (maxDepth < text.length && openersReach(text, maxDepth + 1));
+  if (mustWalk) {
+    const broken = walk(value as Json, maxDepth, maxKeys, options.protoAction ?? "error");
     if (broken !== undefined) {
       const detail =
         broken === "depth"
