@@ -130,22 +130,27 @@ describe("BoundaryRequest", () => {
     expect(clock.pending).toBe(0);
   });
 
-  it.each(["gzip", "br", "deflate", "GZIP", "gzip, identity"])("refuses Content-Encoding %j with 415", async (enc) => {
-    let touched = false;
-    const r = make({
-      headers: { "content-encoding": enc },
-      body: () => {
-        touched = true;
-        return "x";
-      },
-    });
-    await problemOf(r.body(), 415);
-    expect(touched).toBe(false);
-    expect(() => make({ headers: { "content-encoding": enc }, body: "x" }).stream()).toThrow();
-  });
+  it.each(["gzip", "br", "deflate", "GZIP", "gzip, identity"])(
+    "refuses Content-Encoding %j with 415",
+    async (enc) => {
+      let touched = false;
+      const r = make({
+        headers: { "content-encoding": enc },
+        body: () => {
+          touched = true;
+          return "x";
+        },
+      });
+      await problemOf(r.body(), 415);
+      expect(touched).toBe(false);
+      expect(() => make({ headers: { "content-encoding": enc }, body: "x" }).stream()).toThrow();
+    },
+  );
 
   it.each(["identity", " Identity ", ""])("accepts Content-Encoding %j", async (enc) => {
-    expect(decoder.decode(await make({ headers: { "content-encoding": enc }, body: "ok" }).body())).toBe("ok");
+    expect(decoder.decode(await make({ headers: { "content-encoding": enc }, body: "ok" }).body())).toBe(
+      "ok",
+    );
   });
 
   it("reads once and shares the bytes with concurrent and later callers", async () => {

@@ -118,8 +118,14 @@ describe("boundary", () => {
   it("on a refusal, runs the hooks of the guards that had passed with the problem's status", async () => {
     const calls: string[] = [];
     const protect = boundary()
-      .use({ name: "limit", check: () => ({ ...pass(1), after: (o) => void calls.push(`limit:${o.status}`) }) })
-      .use({ name: "replay", check: () => ({ ...pass(2), after: (o) => void calls.push(`replay:${o.status}`) }) })
+      .use({
+        name: "limit",
+        check: () => ({ ...pass(1), after: (o) => void calls.push(`limit:${o.status}`) }),
+      })
+      .use({
+        name: "replay",
+        check: () => ({ ...pass(2), after: (o) => void calls.push(`replay:${o.status}`) }),
+      })
       .use({ name: "body", check: () => fail(badRequest()) });
     const verdict = await protect(request());
     expect(calls).toEqual(["replay:400", "limit:400"]);
@@ -227,7 +233,10 @@ describe("boundary", () => {
     );
     expect(verdict.ok && verdict.value.ip).toBe("198.51.100.7");
     const xff = await boundary({ trustProxy: 1, proxyHeader: "x-forwarded-for" })(
-      request({ remoteAddress: "10.0.0.2", headers: { forwarded: "for=1.1.1.1", "x-forwarded-for": "198.51.100.7" } }),
+      request({
+        remoteAddress: "10.0.0.2",
+        headers: { forwarded: "for=1.1.1.1", "x-forwarded-for": "198.51.100.7" },
+      }),
     );
     expect(xff.ok && xff.value.ip).toBe("198.51.100.7");
     expect(() => boundary({ trustProxy: ["10.0.0.0/99"] })).toThrow(/trustProxy/);

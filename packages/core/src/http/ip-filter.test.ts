@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GogglesEvent } from "../events.js";
-import { createBoundaryRequest } from "./boundary-request.js";
 import { boundary } from "./boundary.js";
+import { createBoundaryRequest } from "./boundary-request.js";
 import { ipFilter } from "./ip-filter.js";
 
 const from = (remoteAddress: string | undefined, headers: Record<string, string> = {}) =>
@@ -47,7 +47,9 @@ describe("ipFilter", () => {
 
   it("refuses an unknown address when there is an allow list", async () => {
     const events: GogglesEvent[] = [];
-    const protect = boundary({ onEvent: (e) => events.push(e) }).use(ipFilter({ allow: ["0.0.0.0/0", "::/0"] }));
+    const protect = boundary({ onEvent: (e) => events.push(e) }).use(
+      ipFilter({ allow: ["0.0.0.0/0", "::/0"] }),
+    );
     expect((await protect(from(undefined))).ok).toBe(false);
     expect(events).toEqual([{ type: "ip_denied", ip: "unknown", rule: "allow" }]);
   });
