@@ -37,13 +37,13 @@ describe("ipKey", () => {
     fc.assert(
       fc.property(fc.ipV6(), fc.integer({ min: 1, max: 128 }), (ip, ipv6Subnet) => {
         const parsed = parseIp(ip);
-        fc.pre(parsed?.version === 6);
+        if (parsed?.version !== 6) return;
         const key = ipKey(ip, { ipv6Subnet });
         const range = parseCidr(key);
         expect(range?.prefix).toBe(ipv6Subnet);
-        expect(cidrContains(range as never, parsed as never)).toBe(true);
+        expect(cidrContains(range as never, parsed)).toBe(true);
         // The last address of the same prefix shares the key.
-        const last = (parsed?.parts as number[]).map((g, i) => {
+        const last = parsed.parts.map((g, i) => {
           const keep = Math.min(16, Math.max(0, ipv6Subnet - i * 16));
           return keep === 16 ? g : g | (0xffff >> keep);
         });
