@@ -73,6 +73,10 @@ describe("clientIp", () => {
     expect(clientIp(req("10.0.0.2", { forwarded: 'for="192.0.2.60:8080"' }), { trustProxy: 1 })).toBe(
       "192.0.2.60",
     );
+    // quoted-pairs are unescaped; commas and semicolons inside quotes do not split
+    expect(
+      clientIp(req("10.0.0.2", { forwarded: 'for="[2001:db8::\\1]";ext="a,b;c"' }), { trustProxy: 1 }),
+    ).toBe("2001:db8::1");
   });
 
   it("treats unknown, obfuscated and missing for= nodes as the end of what can be known", () => {

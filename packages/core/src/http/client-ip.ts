@@ -27,6 +27,7 @@ export interface ClientIpOptions {
 type Trust = (address: IpAddress | undefined, hop: number) => boolean;
 
 const compiled = /* @__PURE__ */ new WeakMap<readonly string[], Trust>();
+const byHops = /* @__PURE__ */ new Map<number, Trust>();
 const trustNone: Trust = () => false;
 
 /**
@@ -43,8 +44,13 @@ export function compileTrustProxy(trustProxy: TrustProxy): Trust {
     if (!(Number.isInteger(trustProxy) || trustProxy === Number.POSITIVE_INFINITY) || trustProxy < 0) {
       throw new TypeError(`trustProxy: expected a whole number of hops (0 or more), got ${trustProxy}.`);
     }
-    const hops = trustProxy;
-    return (_address, hop) => hop < hops;
+    let trust = byHops.get(trustProxy);
+    if (trust === undefined) {
+      const hops = trustProxy;
+      trust = (_address, hop) => hop < hops;
+      if (byHops.size < 64) byHops.set(hops, trust);
+    }
+    return trust;
   }
   let trust = compiled.get(trustProxy);
   if (trust === undefined) {
@@ -87,7 +93,8 @@ function forwardedNodes(header: string): (IpAddress | undefined)[] {
       let value = pair.slice(eq + 1).trim();
       if (value.startsWith('"')) {
         if (value.length < 2 || !value.endsWith('"')) return undefined;
-        value = value.slice(1, -1).replace(/\\(.)/g, "$1");
+        value = value.slice(1, -1);
+        if (value.includes("\\")) value = value.replace(/\\(.)/g, "$1");
       }
       return parseHostAddress(value);
     }
