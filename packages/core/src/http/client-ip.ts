@@ -130,7 +130,7 @@ export function clientIp(
   const trust = compileTrustProxy(options.trustProxy);
   const socketText = request.remoteAddress;
   const socket = typeof socketText === "string" ? parseHostAddress(socketText) : undefined;
-  if (trust === trustNone || !trust(socket, 0)) return socket === undefined ? undefined : formatIp(socket);
+  if (trust === trustNone || !trust(socket, 0)) return canonical(socket, socketText);
 
   // The socket is a trusted proxy: read what it (and the proxies before it) said, right to left.
   const mode = options.proxyHeader ?? "auto";
@@ -143,17 +143,19 @@ export function clientIp(
     }
   }
   let last = socket;
+  let lastText = socketText;
   if (typeof forwarded === "string" && forwarded.trim() !== "") {
     const nodes = forwardedNodes(forwarded);
     for (let i = nodes.length - 1, hop = 1; i >= 0; i--, hop++) {
       const node = nodes[i];
       if (node === undefined) break;
       last = node;
+      lastText = undefined;
       if (!trust(node, hop)) break;
     }
-    return last === undefined ? undefined : formatIp(last);
+    return canonical(last, lastText);
   }
-  if (mode === "forwarded") return last === undefined ? undefined : formatIp(last);
+  if (mode === "forwarded") return canonical(last, lastText);
 
   let xff: string | null = null;
   try {
@@ -165,12 +167,21 @@ export function clientIp(
     let end = xff.length;
     for (let hop = 1; end >= 0; hop++) {
       const comma = end === 0 ? -1 : xff.lastIndexOf(",", end - 1);
-      const node = parseHostAddress(xff.slice(comma + 1, end));
+      const text = xff.slice(comma + 1, end);
+      const node = parseHostAddress(text);
       if (node === undefined) break;
       last = node;
+      lastText = text;
       if (!trust(node, hop) || comma < 0) break;
       end = comma;
     }
   }
-  return last === undefined ? undefined : formatIp(last);
+  return canonical(last, lastText);
+}
+
+/** The canonical text of `address`; a strict dotted quad already is, so it is returned as written (trimmed). */
+function canonical(address: IpAddress | undefined, text: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  if (address.version === 4 && text !== undefined && !text.includes(":")) return text.trim();
+  return formatIp(address);
 }
