@@ -133,6 +133,21 @@ describe("boundary", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("also runs the refusing guard's own hook, so it can undo what it started", async () => {
+    const calls: string[] = [];
+    const protect = boundary()
+      .use({
+        name: "first",
+        check: () => ({ ...pass(1), after: (o) => void calls.push(`first:${o.status}`) }),
+      })
+      .use({
+        name: "limit",
+        check: () => ({ ...fail(tooManyRequests()), after: (o) => void calls.push(`limit:${o.status}`) }),
+      });
+    await protect(request());
+    expect(calls).toEqual(["limit:429", "first:429"]);
+  });
+
   it("reports a throwing after hook and still runs the others", async () => {
     const events: GogglesEvent[] = [];
     const calls: string[] = [];

@@ -1,6 +1,11 @@
 import { formatIp, type IpAddress, parseIp } from "./ip-address.js";
 
-/** A parsed CIDR range: the network address (host bits cleared) and its prefix length. */
+/**
+ * A parsed CIDR range: the network address (host bits cleared) and its prefix length.
+ *
+ * @example
+ * const range: Cidr | undefined = parseCidr("2001:db8::/32");
+ */
 export interface Cidr {
   readonly network: IpAddress;
   readonly prefix: number;
@@ -9,6 +14,9 @@ export interface Cidr {
 /**
  * Named ranges accepted wherever a CIDR list is, as Express's `trust proxy` accepts them.
  * `loopback`, `linklocal` and `uniquelocal` (private networks).
+ *
+ * @example
+ * cidrMatcher(["loopback", "uniquelocal"]); // 127.0.0.0/8, ::1, 10/8, 172.16/12, 192.168/16, fc00::/7
  */
 export const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
   loopback: ["127.0.0.0/8", "::1/128"],

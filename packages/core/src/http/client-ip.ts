@@ -6,10 +6,19 @@ import { formatIp, type IpAddress, parseHostAddress } from "./ip-address.js";
  * Which proxies may speak for the client: the number of proxy hops in front of the app (`1` for one load
  * balancer), or a list of trusted proxy addresses and CIDR ranges (`["10.0.0.0/8", "loopback"]`).
  * Default: trust none, so the socket address is the client.
+ *
+ * @example
+ * boundary({ trustProxy: 2 });                            // a CDN, then a load balancer
+ * boundary({ trustProxy: ["10.0.0.0/8", "loopback"] });   // proxies with known addresses
  */
 export type TrustProxy = number | readonly string[] | undefined;
 
-/** Which proxy header to read. `"auto"` reads `Forwarded` when present, else `X-Forwarded-For`. */
+/**
+ * Which proxy header to read. `"auto"` reads `Forwarded` when present, else `X-Forwarded-For`.
+ *
+ * @example
+ * clientIp(request, { trustProxy: 1, proxyHeader: "x-forwarded-for" }); // the proxy never writes Forwarded
+ */
 export type ProxyHeader = "auto" | "forwarded" | "x-forwarded-for";
 
 /** Options for `clientIp`. */

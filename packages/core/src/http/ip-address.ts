@@ -1,6 +1,9 @@
 /**
  * A parsed IP address. IPv4 as four bytes, IPv6 as eight 16-bit groups. IPv4-mapped IPv6 addresses
  * (`::ffff:192.0.2.1`) are unwrapped to IPv4 by `parseIp`, so one client has one form.
+ *
+ * @example
+ * const address: IpAddress | undefined = parseIp("2001:db8::1"); // { version: 6, parts: [0x2001, 0xdb8, 0, …, 1] }
  */
 export type IpAddress =
   | { readonly version: 4; readonly parts: readonly [number, number, number, number] }
