@@ -259,5 +259,30 @@ describe.skipIf(!url).each(driverCases)("redis client layer over $name", (driver
       // The restarted server is empty: the script is reloaded through NOSCRIPT.
       expect(await redis.run(script, ["f"])).toBe(1);
     });
+
+    it("fails a command that is in flight when Redis dies, instead of hanging", async () => {
+      const redis = layer({ timeout: 0 }, toRedisDriver(own.client));
+      await own.command(["CLIENT", "PAUSE", "5000", "ALL"]);
+      const inFlight = settle(redis.set("k", "v"));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // let the command reach the socket
+      await server.stop();
+      expect(isRedisUnavailableError(await inFlight)).toBe(true);
+      await server.start();
+      await vi.waitFor(() => expect(own.ready()).toBe(true), { timeout: 5_000 });
+      expect(await redis.set("k", "v")).toBe(true);
+    });
+
+    it("keeps its subscriptions across a Redis restart (the driver resubscribes)", async () => {
+      const redis = layer({}, toRedisDriver(own.client));
+      const got: string[] = [];
+      await redis.subscribe("restart", (message) => got.push(message));
+      await server.stop();
+      await server.start();
+      await vi.waitFor(() => expect(own.ready()).toBe(true), { timeout: 5_000 });
+      await vi.waitFor(async () => expect(await redis.publish("restart", "back")).toBe(1), {
+        timeout: 5_000,
+      });
+      await vi.waitFor(() => expect(got).toContain("back"));
+    });
   });
 });
