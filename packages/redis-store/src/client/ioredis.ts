@@ -12,6 +12,9 @@ import {
 /**
  * The part of an ioredis (5.x, 6.x) `Redis` instance goggles uses: described structurally so that
  * `@goggles/redis-store` never imports ioredis, and users of node-redis need not install it.
+ *
+ * @example
+ * const client: IoredisLike = new Redis(url);
  */
 export interface IoredisLike {
   /** `"wait"`, `"connecting"`, `"ready"`, `"reconnecting"`, `"end"`, … */
@@ -20,7 +23,12 @@ export interface IoredisLike {
   duplicate(override?: Record<string, unknown>): IoredisSubscriberLike;
 }
 
-/** The part of an ioredis connection used for pub/sub (a `duplicate()` of the user's client). */
+/**
+ * The part of an ioredis connection used for pub/sub (a `duplicate()` of the user's client).
+ *
+ * @example
+ * const sub: IoredisSubscriberLike = new Redis(url).duplicate();
+ */
 export interface IoredisSubscriberLike {
   readonly status: string;
   subscribe(...channels: string[]): Promise<unknown>;

@@ -12,6 +12,9 @@ import {
 /**
  * The part of a node-redis (`redis` 4.x–6.x) client goggles uses, described structurally so that
  * `@goggles/redis-store` never imports `redis`. Only standalone clients (`createClient()`) are supported.
+ *
+ * @example
+ * const client: NodeRedisLike = await createClient({ url }).connect();
  */
 export interface NodeRedisLike {
   readonly isOpen: boolean;
@@ -19,7 +22,12 @@ export interface NodeRedisLike {
   duplicate(overrides?: Record<string, unknown>): NodeRedisSubscriberLike;
 }
 
-/** The part of a node-redis connection used for pub/sub (a `duplicate()` of the user's client). */
+/**
+ * The part of a node-redis connection used for pub/sub (a `duplicate()` of the user's client).
+ *
+ * @example
+ * const sub: NodeRedisSubscriberLike = client.duplicate();
+ */
 export interface NodeRedisSubscriberLike {
   readonly isOpen: boolean;
   readonly isReady: boolean;

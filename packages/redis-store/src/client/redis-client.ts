@@ -8,12 +8,17 @@ import { fromNodeRedis, isNodeRedis, type NodeRedisLike } from "./node-redis.js"
 import type { RedisArg, RedisDriver, RedisSetOptions, RedisSubscriberConnection } from "./redis-driver.js";
 import { withTimeout } from "./with-timeout.js";
 
-/** The key prefix used when none is given. */
+/** The key prefix used when none is given. @example redisClient(client).prefix === DEFAULT_REDIS_PREFIX; */
 export const DEFAULT_REDIS_PREFIX = "goggles:";
-/** The per-call timeout used when none is given, in milliseconds. */
+/** The per-call timeout used when none is given, in milliseconds. @example redisClient(client).timeout === DEFAULT_REDIS_TIMEOUT_MS; */
 export const DEFAULT_REDIS_TIMEOUT_MS = 1_000;
 
-/** Options of `redisClient()`. */
+/**
+ * Options of `redisClient()`.
+ *
+ * @example
+ * const options: RedisClientOptions = { prefix: "myapp:", timeout: 250, onError: console.error };
+ */
 export interface RedisClientOptions {
   /**
    * Put in front of every key and pub/sub channel the layer sends (default `"goggles:"`). Use `""` for
@@ -34,7 +39,13 @@ export interface RedisClientOptions {
   onError?: (error: unknown) => void;
 }
 
-/** A live subscription made by `RedisClient.subscribe()`. */
+/**
+ * A live subscription made by `RedisClient.subscribe()`.
+ *
+ * @example
+ * const subscription = await redis.subscribe("breaker", onMessage);
+ * await subscription.unsubscribe();
+ */
 export interface RedisSubscription {
   /** The channel as given to `subscribe()` (without the prefix). */
   readonly channel: string;
@@ -50,6 +61,10 @@ export interface RedisSubscription {
  *
  * Ownership: the layer never closes the client you gave it. `close()` (or `await using`) closes only what
  * the layer created itself: the pub/sub connection, opened lazily by the first `subscribe()`.
+ *
+ * @example
+ * const redis: RedisClient = redisClient(ioredis, { prefix: "myapp:" });
+ * const now = await redis.time();
  */
 export interface RedisClient extends AsyncDisposable {
   /** The driver wrapper commands go through. */
@@ -88,7 +103,12 @@ export interface RedisClient extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** What `redisClient()` accepts: an ioredis client, a node-redis client, a `RedisDriver` or a `RedisClient`. */
+/**
+ * What `redisClient()` accepts: an ioredis client, a node-redis client, a `RedisDriver` or a `RedisClient`.
+ *
+ * @example
+ * interface MyStoreOptions { client: RedisInput; prefix?: string }
+ */
 export type RedisInput = IoredisLike | NodeRedisLike | RedisDriver | RedisClient;
 
 const CLIENT_BRAND: unique symbol = Symbol.for("goggles.redis-client") as never;

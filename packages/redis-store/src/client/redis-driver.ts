@@ -1,7 +1,17 @@
-/** A command argument: numbers are sent in their decimal form. */
+/**
+ * A command argument: numbers are sent in their decimal form.
+ *
+ * @example
+ * const args: RedisArg[] = [60_000, "reason"];
+ */
 export type RedisArg = string | number;
 
-/** Options of `SET`: `nx` only sets a missing key, `px` expires it after that many milliseconds. */
+/**
+ * Options of `SET`: `nx` only sets a missing key, `px` expires it after that many milliseconds.
+ *
+ * @example
+ * await redis.set("lock:job", owner, { nx: true, px: 30_000 });
+ */
 export interface RedisSetOptions {
   /** Only set the key if it does not exist (`NX`). */
   nx?: boolean;
@@ -9,7 +19,12 @@ export interface RedisSetOptions {
   px?: number;
 }
 
-/** Called for every message on a subscribed channel (the channel as Redis knows it, with the prefix). */
+/**
+ * Called for every message on a subscribed channel (the channel as Redis knows it, with the prefix).
+ *
+ * @example
+ * const onMessage: RedisMessageHandler = (channel, message) => console.log(channel, message);
+ */
 export type RedisMessageHandler = (channel: string, message: string) => void;
 
 /**
@@ -83,6 +98,9 @@ export function scriptArguments(keys: readonly string[], args: readonly RedisArg
  * Whether an error was produced by an error reply of the server: the drivers' reply classes
  * (ioredis `ReplyError`, node-redis `ErrorReply` and its subclasses), found by name along the prototype
  * chain so that duplicate driver installs still match.
+ *
+ * @example
+ * const driver: RedisDriver = { ...myDriver, isReplyError: isDriverReplyError };
  */
 export function isDriverReplyError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -2,6 +2,9 @@
  * A Lua script a store runs with `RedisClient.run()`. The runner sends `EVALSHA` and falls back to
  * `EVAL` (which also loads the script) only when Redis answers `NOSCRIPT`: after a restart, a failover
  * or `SCRIPT FLUSH`. Define scripts once, at module level.
+ *
+ * @example
+ * const script: RedisScript = defineScript("return redis.call('GET', KEYS[1])");
  */
 export interface RedisScript {
   /** The Lua source. */
@@ -12,7 +15,7 @@ export interface RedisScript {
   sha(): Promise<string>;
 }
 
-/** Options of `defineScript`. */
+/** Options of `defineScript`. @example defineScript(source, { name: "token-bucket" }); */
 export interface DefineScriptOptions {
   /** A name for errors and events (default `"script"`). */
   name?: string;
