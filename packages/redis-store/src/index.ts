@@ -4,7 +4,7 @@
 export type { IoredisLike, IoredisSubscriberLike } from "./client/ioredis.js";
 export { fromIoredis, isIoredis } from "./client/ioredis.js";
 export type { NodeRedisLike, NodeRedisSubscriberLike } from "./client/node-redis.js";
-export { fromNodeRedis, isNodeRedis } from "./client/node-redis.js";
+export { fromNodeRedis, isNodeRedis, isNodeRedisCluster } from "./client/node-redis.js";
 export type {
   RedisClient,
   RedisClientOptions,

@@ -59,7 +59,22 @@ export function isNodeRedis(value: unknown): value is NodeRedisLike {
     candidate !== null &&
     typeof candidate.sendCommand === "function" &&
     typeof candidate.duplicate === "function" &&
-    typeof candidate.isOpen === "boolean"
+    typeof candidate.isOpen === "boolean" &&
+    !isNodeRedisCluster(value)
+  );
+}
+
+/**
+ * Whether `value` is a node-redis cluster (`createCluster()`), whose `sendCommand` takes a routing key first:
+ * not supported yet, so `redisClient()` refuses it with a clear `TypeError`.
+ *
+ * @example
+ * if (isNodeRedisCluster(client)) throw new Error("pass a standalone client");
+ */
+export function isNodeRedisCluster(value: unknown): boolean {
+  const candidate = value as { getSlotRandomNode?: unknown } | null;
+  return (
+    typeof candidate === "object" && candidate !== null && typeof candidate.getSlotRandomNode === "function"
   );
 }
 

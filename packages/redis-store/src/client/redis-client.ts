@@ -4,7 +4,7 @@ import { RedisUnavailableError } from "../errors/redis-unavailable-error.js";
 import type { RedisScript } from "../script/define-script.js";
 import { replyInteger, replyOptionalString, replyTime } from "../script/replies.js";
 import { fromIoredis, type IoredisLike, isIoredis } from "./ioredis.js";
-import { fromNodeRedis, isNodeRedis, type NodeRedisLike } from "./node-redis.js";
+import { fromNodeRedis, isNodeRedis, isNodeRedisCluster, type NodeRedisLike } from "./node-redis.js";
 import type { RedisArg, RedisDriver, RedisSetOptions, RedisSubscriberConnection } from "./redis-driver.js";
 import { withTimeout } from "./with-timeout.js";
 
@@ -148,6 +148,11 @@ export function toRedisDriver(input: IoredisLike | NodeRedisLike | RedisDriver):
   if (isRedisDriver(input)) return input;
   if (isIoredis(input)) return fromIoredis(input);
   if (isNodeRedis(input)) return fromNodeRedis(input);
+  if (isNodeRedisCluster(input)) {
+    throw new TypeError(
+      "node-redis clusters (createCluster()) are not supported yet: pass a standalone client.",
+    );
+  }
   throw new TypeError(
     "Expected an ioredis client, a node-redis client (createClient()), or a RedisDriver from @goggles/redis-store.",
   );
