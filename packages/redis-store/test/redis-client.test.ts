@@ -272,6 +272,22 @@ describe.skipIf(!url).each(driverCases)("redis client layer over $name", (driver
       expect(await redis.set("k", "v")).toBe(true);
     });
 
+    it("rejects a subscribe made while Redis is down, and subscribes once it is back", async () => {
+      const redis = layer({ timeout: 100 }, toRedisDriver(own.client));
+      await server.stop();
+      await vi.waitFor(() => expect(own.ready()).toBe(false));
+      const got: string[] = [];
+      const error = await settle(redis.subscribe("late", (message) => got.push(message)));
+      expect(isRedisTimeoutError(error) || isRedisUnavailableError(error)).toBe(true);
+      await server.start();
+      await vi.waitFor(() => expect(own.ready()).toBe(true), { timeout: 5_000 });
+      await vi.waitFor(() => redis.subscribe("late", (message) => got.push(message)), { timeout: 5_000 });
+      expect(await redis.publish("late", "hello")).toBe(1);
+      await vi.waitFor(() => expect(got).toEqual(["hello"]));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(got).toEqual(["hello"]); // delivered once, not once per subscribe attempt
+    });
+
     it("keeps its subscriptions across a Redis restart (the driver resubscribes)", async () => {
       const redis = layer({}, toRedisDriver(own.client));
       const got: string[] = [];

@@ -114,6 +114,7 @@ describe("redisClient (no server)", () => {
     expect(view.driver).toBe(driver);
     expect(view.prefix).toBe("b:");
     expect(view.timeout).toBe(50);
+    expect(redisClient(redis, { timeout: 0 }).prefix).toBe("a:");
   });
 
   it("opens the pub/sub connection lazily, once, and closes only it", async () => {

@@ -192,6 +192,11 @@ class GogglesRedisClient implements RedisClient {
     this.#onError = options.onError ?? (() => {});
   }
 
+  /** The options a view made by `redisClient(existing, options)` inherits. */
+  get options(): RedisClientOptions {
+    return { prefix: this.prefix, timeout: this.timeout, clock: this.#clock, onError: this.#onError };
+  }
+
   get closed(): boolean {
     return this.#closed;
   }
@@ -357,7 +362,8 @@ class GogglesRedisClient implements RedisClient {
 /**
  * The goggles Redis layer over the client you already have: pass an ioredis client, a connected
  * node-redis client, a `RedisDriver`, or a `RedisClient` (returned as is when no option is given,
- * otherwise a new view with those options over the same driver). Stores call this on the `client`
+ * otherwise a new view over the same driver with those options replacing the original's, and its own
+ * pub/sub connection). Stores call this on the `client`
  * option they receive, so users just pass their client.
  *
  * @example
@@ -374,9 +380,10 @@ export function redisClient(input: RedisInput, options: RedisClientOptions = {})
   if (isRedisClient(input)) {
     const given = Object.values(options).some((value) => value !== undefined);
     if (!given) return input;
+    const inherited: RedisClientOptions =
+      input instanceof GogglesRedisClient ? input.options : { prefix: input.prefix, timeout: input.timeout };
     return new GogglesRedisClient(input.driver, {
-      prefix: input.prefix,
-      timeout: input.timeout,
+      ...inherited,
       ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
     });
   }
