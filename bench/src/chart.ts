@@ -8,7 +8,7 @@ export interface ChartRow {
   readonly min?: number;
 }
 
-const escape = (s: string) =>
+const escapeXml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -31,7 +31,7 @@ export function renderChart(rows: readonly ChartRow[], caption: string): string 
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="12" y="20" font-size="15" font-weight="600">goggles vs the libraries users would pick instead (speedup, log scale)</text>`,
-    `<text x="12" y="36" fill="#555">${escape(caption)} · bar = peer median ÷ goggles median, same run · tick = target</text>`,
+    `<text x="12" y="36" fill="#555">${escapeXml(caption)} · bar = peer median ÷ goggles median, same run · tick = target</text>`,
   ];
   for (const tick of [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]) {
     if (Math.log10(tick) > hi) break;
@@ -48,7 +48,7 @@ export function renderChart(rows: readonly ChartRow[], caption: string): string 
     const x0 = x(Math.min(1, row.speedup));
     const x1 = x(Math.max(1, row.speedup));
     parts.push(
-      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(clip(`${row.suite}: ${row.label}`, 86))}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(clip(`${row.suite}: ${row.label}`, 86))}</text>`,
       `<rect x="${x0}" y="${y + 4}" width="${Math.max(1, x1 - x0)}" height="${rowHeight - 8}" fill="${color}" rx="2"/>`,
       `<text x="${x1 + 6}" y="${y + 15}" fill="#222">${row.speedup.toFixed(2)}×${met === false ? " (target missed)" : ""}</text>`,
     );
