@@ -22,7 +22,12 @@ export interface JsonOptions<S extends StandardSchemaV1 | undefined = undefined,
   maxIssues?: number;
 }
 
-/** `application/json` and every `+json` type (`application/problem+json`, `application/vnd.api+json`). */
+/**
+ * Whether a media type essence is JSON: `application/json` and every `application/*+json` type.
+ *
+ * @example
+ * isJsonMediaType("application/vnd.api+json"); // true
+ */
 export function isJsonMediaType(essence: string): boolean {
   return essence === "application/json" || (essence.endsWith("+json") && essence.startsWith("application/"));
 }

@@ -69,8 +69,8 @@ type Broken = "depth" | "keys" | "__proto__" | "constructor.prototype";
 
 /**
  * One iterative walk over the parsed value (no recursion, so any depth is safe): nesting deeper than
- * `maxDepth`, objects with more than `maxKeys` members, and — when `proto` is set — `__proto__` keys and
- * `constructor` keys holding a `prototype`, reported or (with `"remove"`) deleted. Pass `Infinity` to skip a
+ * `maxDepth`, objects with more than `maxKeys` members, `__proto__` keys and `constructor` keys holding a
+ * `prototype` (reported with `"error"`, deleted with `"remove"`, ignored with `undefined`). Pass `Infinity` to skip a
  * limit. Walking values is several times cheaper than scanning the text, since a node spans many characters.
  */
 function walk(
