@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
+import { defineAdapter } from "../adapt/define-adapter.js";
 import type { GogglesEvent } from "../events.js";
 import { boundary } from "../http/boundary.js";
 import { type BodySource, createBoundaryRequest } from "../http/boundary-request.js";
@@ -34,6 +35,30 @@ describe("json()", () => {
     if (!verdict.ok) return;
     expectTypeOf(verdict.value.body).toEqualTypeOf<z.infer<typeof Order>>();
     expect(verdict.value.body.items[0]?.qty).toBe(2);
+  });
+
+  it("takes an adapter as its schema: the context holds the internal shape", async () => {
+    const toInternal = defineAdapter({
+      schema: Order,
+      transform: (o) => ({ orderId: o.id, units: o.items.reduce((n, i) => n + i.qty, 0) }),
+    });
+    const protect = boundary().use(json({ schema: toInternal }));
+    const verdict = await protect(
+      post(
+        JSON.stringify({
+          id: "o1",
+          items: [
+            { sku: "A", qty: 2 },
+            { sku: "B", qty: 3 },
+          ],
+        }),
+      ),
+    );
+    if (!verdict.ok) throw new Error(verdict.problem.detail);
+    expectTypeOf(verdict.value.body).toEqualTypeOf<{ orderId: string; units: number }>();
+    expect(verdict.value.body).toEqual({ orderId: "o1", units: 5 });
+    const invalid = await protect(post('{"id":"o1","items":[{"sku":"A"}]}'));
+    expect(invalid.ok ? 200 : invalid.problem.status).toBe(422);
   });
 
   it("without a schema the body is unknown, under a custom name", async () => {
