@@ -16,10 +16,14 @@ export interface HtmlAttribute {
 export interface TextToken {
   readonly kind: "text";
   readonly text: string;
+  /** Where the token starts in the input. */
+  readonly start: number;
 }
 /** A start tag. `name` is lower-cased (ASCII only); duplicate attributes after the first are dropped. */
 export interface StartTagToken {
   readonly kind: "startTag";
+  /** Where the token starts in the input (its source ends at `start + source.length`). */
+  readonly start: number;
   readonly name: string;
   readonly attributes: readonly HtmlAttribute[];
   readonly selfClosing: boolean;
@@ -29,6 +33,7 @@ export interface StartTagToken {
 /** An end tag (`</x/>` and `</x y>` are end tags too; their attributes mean nothing). */
 export interface EndTagToken {
   readonly kind: "endTag";
+  readonly start: number;
   readonly name: string;
   readonly source: string;
 }
@@ -80,6 +85,12 @@ export const TEXT_MODE_ELEMENTS: ReadonlyMap<string, "rcdata" | "rawtext" | "scr
   ],
 );
 
+/** Bit (c - 0x61) is set for each lower-case letter c that starts a name in TEXT_MODE_ELEMENTS. */
+const TEXT_MODE_INITIALS = [...TEXT_MODE_ELEMENTS.keys()].reduce(
+  (mask, name) => mask | (1 << (name.charCodeAt(0) - 0x61)),
+  0,
+);
+
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 }
@@ -88,12 +99,18 @@ function isAsciiAlpha(c: number): boolean {
   return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 }
 
-const UPPER = /[A-Z]/;
 const UPPER_ALL = /[A-Z]/g;
+/** ASCII-lower-cases a tag or attribute name and replaces NUL with U+FFFD, as the tokenizer does. */
 function asciiLower(s: string): string {
-  let out = UPPER.test(s) ? s.replace(UPPER_ALL, (c) => String.fromCharCode(c.charCodeAt(0) | 0x20)) : s;
-  if (out.includes("\u0000")) out = out.replaceAll("\u0000", "\ufffd");
-  return out;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c === 0) {
+      return s
+        .replace(UPPER_ALL, (u) => String.fromCharCode(u.charCodeAt(0) | 0x20))
+        .replaceAll("\u0000", "\ufffd");
+    }
+  }
+  return s;
 }
 
 /**
@@ -146,11 +163,11 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
     }
     if (lt === -1) {
       this.pos = len;
-      return { kind: "text", text: s.slice(start) };
+      return { kind: "text", text: s.slice(start), start };
     }
     if (lt > start) {
       this.pos = lt;
-      return { kind: "text", text: s.slice(start, lt) };
+      return { kind: "text", text: s.slice(start, lt), start };
     }
     return this.markup(lt);
   }
@@ -282,17 +299,25 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
       }
       if (!isEnd) {
         const lower = asciiLower(attrName);
-        if (!attributes.some((a) => a.name === lower)) attributes.push({ name: lower, value });
+        let duplicate = false;
+        for (let k = 0; k < attributes.length; k++) {
+          if ((attributes[k] as HtmlAttribute).name === lower) {
+            duplicate = true;
+            break;
+          }
+        }
+        if (!duplicate) attributes.push({ name: lower, value });
       }
     }
     this.pos = i;
     const source = s.slice(lt, i);
-    if (isEnd) return { kind: "endTag", name, source };
-    if (!this.foreign) {
+    if (isEnd) return { kind: "endTag", name, source, start: lt };
+    // Only names starting with i, n, p, s, t or x can switch the text mode: skip the lookup for the rest.
+    if (!this.foreign && (TEXT_MODE_INITIALS >>> (name.charCodeAt(0) - 0x61)) & 1) {
       const mode = TEXT_MODE_ELEMENTS.get(name);
       if (mode !== undefined) this.textMode = { element: name, mode };
     }
-    return { kind: "startTag", name, attributes, selfClosing, source };
+    return { kind: "startTag", name, attributes, selfClosing, source, start: lt };
   }
 
   private incomplete(lt: number): IncompleteToken {

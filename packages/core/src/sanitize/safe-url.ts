@@ -19,13 +19,20 @@ export const DEFAULT_URL_SCHEMES: readonly string[] = Object.freeze(["http", "ht
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const EDGE_CONTROL_OR_SPACE = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
 const TAB_OR_NEWLINE = /[\t\n\r]/g;
-const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*$/;
 /** Enough rounds to undo any realistic nesting of `&amp;`; deeper nesting is refused. */
 const MAX_DECODE_ROUNDS = 8;
 
 /** What the WHATWG URL parser removes before parsing: C0 controls and spaces at both ends, tab/LF/CR anywhere. */
 export function stripUrl(url: string): string {
-  return url.replace(EDGE_CONTROL_OR_SPACE, "").replace(TAB_OR_NEWLINE, "");
+  const n = url.length;
+  if (n === 0) return url;
+  if (url.charCodeAt(0) <= 0x20 || url.charCodeAt(n - 1) <= 0x20)
+    url = url.replace(EDGE_CONTROL_OR_SPACE, "");
+  for (let i = 0; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0d) return url.replace(TAB_OR_NEWLINE, "");
+  }
+  return url;
 }
 
 /**
@@ -37,8 +44,17 @@ export function urlScheme(stripped: string): string | null {
   for (let i = 0; i < stripped.length; i++) {
     const c = stripped.charCodeAt(i);
     if (c === 0x3a /* : */) {
+      if (i === 0) return null;
+      let upper = false;
+      for (let j = 0; j < i; j++) {
+        const d = stripped.charCodeAt(j);
+        const lower = d | 0x20;
+        if (lower >= 0x61 && lower <= 0x7a) upper ||= d < 0x61;
+        else if (j === 0 || !((d >= 0x30 && d <= 0x39) || d === 0x2b || d === 0x2d || d === 0x2e))
+          return null;
+      }
       const scheme = stripped.slice(0, i);
-      return SCHEME.test(scheme) ? scheme.toLowerCase() : null;
+      return upper ? scheme.toLowerCase() : scheme;
     }
     if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) return "";
   }
