@@ -39,6 +39,7 @@ const purify = createDOMPurify(new JSDOM("").window);
 
 export default defineSuite({
   name: "sanitize",
+  repeat: 3,
   description: `Sanitizing a benign ${comment.length}-character user comment (formatting, a list, a quote, code, a link, an image) with each library's allowlist sanitizer.`,
   cases: [
     { name: "goggles sanitizeHtml", fn: () => sanitizeHtml(comment) },

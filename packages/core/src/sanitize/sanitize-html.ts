@@ -95,7 +95,24 @@ const NEVER_ALLOWED = new Set([
 ]);
 const NEVER_ALLOWED_ATTRIBUTE = /^(?:on|xmlns)|^(?:style|srcdoc|srcset|action|formaction|is|ping|autofocus)$/;
 const NAME = /^[a-z][a-z0-9-]*$/;
-const URL_ATTRIBUTES = new Set(["href", "src", "cite", "poster", "background", "longdesc", "usemap", "data"]);
+/** Attributes whose value is a URL: checked with the safeUrl rules when an allowlist keeps them. */
+const URL_ATTRIBUTES = new Set([
+  "href",
+  "src",
+  "cite",
+  "poster",
+  "background",
+  "longdesc",
+  "usemap",
+  "data",
+  "dynsrc",
+  "lowsrc",
+  "icon",
+  "manifest",
+  "codebase",
+  "archive",
+  "profile",
+]);
 const VOID = new Set(["area", "br", "col", "hr", "img", "source", "track", "wbr"]);
 
 const HEADINGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6"]);
