@@ -2,8 +2,8 @@
 // names that matter: every legacy name a browser decodes without a semicolon, and the semicolon-terminated
 // names used to smuggle URL syntax (`&colon;`, `&Tab;`, `&NewLine;`, `&lpar;` …) plus common typography.
 // A well-formed `&name;` that is not in this table is reported as unknown: callers either keep it verbatim
-// (text, where a browser's decoding cannot create markup) or escape its `&` (attributes, so what they checked
-// is what the browser sees).
+// (text, where a browser decodes it to text, never to markup) or leave it undecoded and escape its `&`
+// (attributes, so that what they checked is exactly what the browser sees).
 
 /** Latin-1 U+00A0…U+00FF, in order: the legacy names a browser also decodes without a trailing `;`. */
 const LATIN1 =
@@ -156,6 +156,9 @@ export function readCharacterReference(
   if (s.charCodeAt(j) === 0x3b) {
     const value = NAMED.get(s.slice(i, j));
     if (value !== undefined) return { value, end: j + 1 };
+    // A well-formed `&name;` missing from this table may still be one of the ~2,200 names browsers know
+    // (`&notin;` is "∉", not "¬" + "in;"): report it as unknown rather than guess from a legacy prefix.
+    if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) return { value: undefined, end: j + 1 };
   }
   // No full match: the longest legacy name that prefixes the run decodes without a semicolon.
   for (let k = Math.min(j, i + LONGEST_LEGACY); k > i; k--) {
@@ -167,8 +170,6 @@ export function readCharacterReference(
     }
     return { value: NAMED.get(name), end: k };
   }
-  if (s.charCodeAt(j) === 0x3b && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)
-    return { value: undefined, end: j + 1 };
   return null;
 }
 

@@ -248,6 +248,7 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
     }
     const name = asciiLower(s.slice(nameStart, i));
     const attributes: HtmlAttribute[] = [];
+    let seen: Set<string> | undefined;
     let selfClosing = false;
     for (;;) {
       while (i < len && isWhitespace(s.charCodeAt(i))) i++;
@@ -299,14 +300,23 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
       }
       if (!isEnd) {
         const lower = asciiLower(attrName);
+        // The first of duplicate attributes wins. A set takes over from the scan for tags with many attributes,
+        // so a hostile tag cannot make this quadratic.
         let duplicate = false;
-        for (let k = 0; k < attributes.length; k++) {
-          if ((attributes[k] as HtmlAttribute).name === lower) {
-            duplicate = true;
-            break;
+        if (seen !== undefined) duplicate = seen.has(lower);
+        else {
+          for (let k = 0; k < attributes.length; k++) {
+            if ((attributes[k] as HtmlAttribute).name === lower) {
+              duplicate = true;
+              break;
+            }
           }
+          if (attributes.length === 16) seen = new Set(attributes.map((a) => a.name));
         }
-        if (!duplicate) attributes.push({ name: lower, value });
+        if (!duplicate) {
+          attributes.push({ name: lower, value });
+          seen?.add(lower);
+        }
       }
     }
     this.pos = i;

@@ -174,6 +174,7 @@ const LIST_ITEM_STOP = new Set([
   "summary",
 ]);
 
+const MAX_FOREIGN_DEPTH = 512;
 const SVG_INTEGRATION = new Set(["foreignobject", "desc", "title"]);
 const MATH_TEXT_INTEGRATION = new Set(["mi", "mo", "mn", "ms", "mtext"]);
 /** Start tags that break out of SVG/MathML content back into HTML. */
@@ -230,6 +231,8 @@ const IMPLIED_SECTION = 6;
 
 /** Everything the sanitizer needs to know about one allowed element, computed once per policy. */
 interface ElementRule {
+  /** Index of this rule in its policy, for the per-run count of open elements. */
+  readonly id: number;
   readonly name: string;
   readonly attributes: ReadonlySet<string>;
   /** The start tag without attributes, and the end tag, as written to the output. */
@@ -245,6 +248,7 @@ interface ElementRule {
 
 interface Policy {
   readonly elements: ElementTable;
+  readonly elementCount: number;
   readonly hrefPolicy: UrlPolicy;
   readonly srcPolicy: UrlPolicy;
   /** The ` rel="…"` written on links, or "". */
@@ -312,6 +316,7 @@ function compile(options: SanitizeHtmlOptions): Policy {
   const cached = policies.get(options);
   if (cached !== undefined) return cached;
   const elements = new ElementTable();
+  let elementCount = 0;
   for (const [element, attributes] of Object.entries(options.allow ?? DEFAULT_HTML_ALLOW)) {
     const name = element.toLowerCase();
     if (!NAME.test(name) || NEVER_ALLOWED.has(name)) {
@@ -326,6 +331,7 @@ function compile(options: SanitizeHtmlOptions): Policy {
       set.add(a);
     }
     elements.add({
+      id: elementCount++,
       name,
       attributes: set,
       open: `<${name}>`,
@@ -341,6 +347,7 @@ function compile(options: SanitizeHtmlOptions): Policy {
   const linkRel = options.linkRel ?? "nofollow noopener noreferrer";
   const policy: Policy = {
     elements,
+    elementCount,
     hrefPolicy: urlPolicy(options.schemes, options.allowRelativeUrls),
     srcPolicy: urlPolicy(options.srcSchemes ?? ["http", "https"], options.allowRelativeUrls),
     linkRel: linkRel === false ? "" : ` rel="${escapeAttributeValue(linkRel)}"`,
@@ -444,6 +451,8 @@ class Rebuilder {
   copyStart = 0;
   copyEnd = 0;
   readonly stack: ElementRule[] = [];
+  /** How many elements of each rule are open: end tags of elements that are not open cost no search. */
+  readonly openCount: Int32Array;
   /** Open SVG/MathML structure while its content is being dropped, or undefined in HTML. */
   foreign: ForeignNode[] | undefined = undefined;
   foreignRoot = "";
@@ -452,7 +461,20 @@ class Rebuilder {
     readonly policy: Policy,
     readonly source: string,
     readonly tokenizer: HtmlTokenizer,
-  ) {}
+  ) {
+    this.openCount = new Int32Array(policy.elementCount);
+  }
+
+  push(rule: ElementRule): void {
+    this.stack.push(rule);
+    this.openCount[rule.id] = (this.openCount[rule.id] as number) + 1;
+  }
+
+  pop(): ElementRule {
+    const rule = this.stack.pop() as ElementRule;
+    this.openCount[rule.id] = (this.openCount[rule.id] as number) - 1;
+    return rule;
+  }
 
   /** Appends generated output (after any pending verbatim span). */
   emit(text: string): void {
@@ -474,11 +496,13 @@ class Rebuilder {
 
   popThrough(index: number): void {
     const stack = this.stack;
-    while (stack.length > index) this.emit((stack.pop() as ElementRule).end);
+    while (stack.length > index) this.emit(this.pop().end);
   }
 
   /** Index of the nearest open `name` above any element of `stop`, or -1. */
-  findOpen(name: string, stop: ReadonlySet<string>): number {
+  findOpen(rule: ElementRule, stop: ReadonlySet<string>): number {
+    if (this.openCount[rule.id] === 0) return -1;
+    const name = rule.name;
     const stack = this.stack;
     for (let j = stack.length - 1; j >= 0; j--) {
       const open = (stack[j] as ElementRule).name;
@@ -489,7 +513,9 @@ class Rebuilder {
   }
 
   closeOpen(name: string, stop: ReadonlySet<string>): void {
-    const j = this.findOpen(name, stop);
+    const rule = this.policy.elements.get(name);
+    if (rule === undefined) return; // not allowed, so never open
+    const j = this.findOpen(rule, stop);
     if (j !== -1) this.popThrough(j);
   }
 
@@ -544,7 +570,7 @@ class Rebuilder {
     if (attributes.length === 0 && !isLink) {
       if (token.source === rule.open) this.keep(token.start, token.start + rule.open.length);
       else this.emit(rule.open);
-      if (!rule.isVoid) this.stack.push(rule);
+      if (!rule.isVoid) this.push(rule);
       return;
     }
     let tag = `<${rule.name}`;
@@ -564,7 +590,7 @@ class Rebuilder {
     tag = isLink ? `${tag}${policy.linkRel}>` : `${tag}>`;
     if (tag === token.source) this.keep(token.start, token.start + tag.length);
     else this.emit(tag);
-    if (!rule.isVoid) this.stack.push(rule);
+    if (!rule.isVoid) this.push(rule);
   }
 
   endTag(token: EndTagToken): void {
@@ -575,10 +601,10 @@ class Rebuilder {
       return;
     }
     if (rule.isVoid) return;
-    const j = this.findOpen(name, rule.endScope);
+    const j = this.findOpen(rule, rule.endScope);
     if (j === -1) return; // a stray end tag: dropped
     if (j === this.stack.length - 1 && token.source === rule.end) {
-      this.stack.pop();
+      this.pop();
       this.keep(token.start, token.start + rule.end.length);
     } else this.popThrough(j);
   }
@@ -589,6 +615,9 @@ class Rebuilder {
    */
   foreignToken(nodes: ForeignNode[], token: HtmlToken): boolean {
     const top = nodes[nodes.length - 1] as ForeignNode;
+    // Past MAX_FOREIGN_DEPTH nothing more is pushed (end tags may then close the subtree early, which only
+    // means later tokens are sanitized as HTML), so end-tag searches stay bounded.
+    if (token.kind === "startTag" && nodes.length >= MAX_FOREIGN_DEPTH && !isBreakout(token)) return true;
     if (token.kind === "startTag") {
       if (top.kind === "foreign") {
         if (isBreakout(token)) {
