@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bypassVectors } from "../../test/fixtures/sanitizer-corpus.js";
+import { benignComments, bypassVectors } from "../../test/fixtures/sanitizer-corpus.js";
 import { unsafeMarkup } from "../../test/fixtures/unsafe-markup.js";
+import { dompurifyVectors, jsXssVectors, owaspVectors } from "../../test/fixtures/xss-vectors.js";
 import { DEFAULT_HTML_ALLOW, sanitizeHtml } from "./sanitize-html.js";
 
 const REL = ' rel="nofollow noopener noreferrer"';
@@ -87,8 +88,10 @@ describe("sanitizeHtml", () => {
     expect(sanitizeHtml(input)).toBe(output);
   });
 
-  it("leaves nothing executable in the known bypasses, and is idempotent on them", () => {
-    for (const vector of bypassVectors) {
+  it("leaves nothing executable in the public corpora and known bypasses, and is idempotent on every vector", () => {
+    const all = [...dompurifyVectors, ...jsXssVectors, ...owaspVectors, ...bypassVectors];
+    expect(all.length).toBeGreaterThan(400);
+    for (const vector of all) {
       const out = sanitizeHtml(vector);
       expect(unsafeMarkup(out, allowed), vector).toEqual([]);
       expect(sanitizeHtml(out), vector).toBe(out);
@@ -105,6 +108,12 @@ describe("sanitizeHtml", () => {
     );
     expect(sanitizeHtml(`${"<textarea>".repeat(5000)}x`)).toBe("");
     expect(sanitizeHtml("<a ".repeat(20_000))).toBe("&lt;a ".repeat(20_000));
+  });
+
+  it("keeps benign comments as written (apart from rel on links)", () => {
+    for (const comment of benignComments) {
+      expect(sanitizeHtml(comment, { linkRel: false })).toBe(comment);
+    }
   });
 
   it("takes an allowlist, URL schemes and link rel", () => {
