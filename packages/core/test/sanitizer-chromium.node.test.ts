@@ -236,10 +236,10 @@ describe.skipIf(!hasChromium && !inCi)("sanitizeHtml in real headless Chromium",
       .join("\n");
     const { page: p } = await open("/benign", body);
     const shapes = await p.evaluate(() => {
-      const shape = (el: Element): string =>
-        Array.from(el.querySelectorAll("*"))
-          .map((e) => e.localName)
-          .join(",") + `|${el.textContent}`;
+      const shape = (el: Element): string => {
+        const names = Array.from(el.querySelectorAll("*")).map((e) => e.localName);
+        return `${names.join(",")}|${el.textContent}`;
+      };
       return Array.from(document.querySelectorAll("[data-raw]")).map((raw) => {
         const clean = document.querySelector(`[data-clean="${raw.getAttribute("data-raw")}"]`) as Element;
         return { raw: shape(raw), clean: shape(clean) };
