@@ -105,6 +105,15 @@ export {
 // (end of validation and safe parsing)
 
 // ── Sanitizing ─────────────────────────────────────────────────────────────────────────────────
+export { escapeAttribute, escapeHtml } from "./sanitize/encode.js";
+export type { NormalizeTextOptions } from "./sanitize/normalize-text.js";
+export { normalizeText } from "./sanitize/normalize-text.js";
+export type { SafeUrlOptions } from "./sanitize/safe-url.js";
+export { DEFAULT_URL_SCHEMES, safeUrl } from "./sanitize/safe-url.js";
+export type { LooseSanitizeRules, SanitizeRules, StringRule } from "./sanitize/sanitize.js";
+export { sanitize } from "./sanitize/sanitize.js";
+export type { HtmlAllowList, SanitizeHtmlOptions } from "./sanitize/sanitize-html.js";
+export { DEFAULT_HTML_ALLOW, sanitizeHtml } from "./sanitize/sanitize-html.js";
 // (end of sanitizing)
 
 // ── Boundary adapter ───────────────────────────────────────────────────────────────────────────

@@ -5,13 +5,19 @@ import {
   clientIp,
   contentTooLarge,
   createBoundaryRequest,
+  escapeAttribute,
+  escapeHtml,
   fail,
   fromRequest,
   ipFilter,
   ipKey,
   isProblemError,
+  normalizeText,
   pass,
   problemResponse,
+  safeUrl,
+  sanitize,
+  sanitizeHtml,
 } from "@goggles/core";
 import { FakeClock } from "@goggles/core/testing";
 
@@ -120,6 +126,28 @@ export const checks: readonly Check[] = [
       await clock.advance(70);
       await chain;
       assert(times.join() === "10,30,70", `times ${times.join()}`);
+    },
+  },
+  {
+    name: "sanitizing: sanitizeHtml, safeUrl, normalizeText and the encoders give the same answers everywhere",
+    async run() {
+      const html = sanitizeHtml(
+        `<p onclick=x>Hi <a href="&#0000106avascript:alert(1)">a</a><a href=https://ok.test/?a=1&b=2>b</a>` +
+          `<svg><style><img src=x onerror=alert(1)></style></svg><xmp><img></xmp>&hellip; <div>d</div>`,
+      );
+      const expected =
+        '<p>Hi <a rel="nofollow noopener noreferrer">a</a>' +
+        '<a href="https://ok.test/?a=1&amp;b=2" rel="nofollow noopener noreferrer">b</a>' +
+        '<img src="x">… &lt;div&gt;d&lt;/div&gt;</p>';
+      assert(html === expected, `sanitizeHtml ${html}`);
+      assert(sanitizeHtml(html) === html, "idempotent");
+      assert(safeUrl(" java\tscript&colon;alert(1)") === undefined, "safeUrl refuses javascript:");
+      assert(safeUrl("https://ok.test/x") === "https://ok.test/x", "safeUrl keeps https");
+      assert(normalizeText("  Cafe\u0301\u202e ") === "Caf\u00e9", "normalizeText");
+      assert(escapeHtml(`<"&'>`) === "&lt;&quot;&amp;&#39;&gt;", "escapeHtml");
+      assert(escapeAttribute("a b") === "a&#x20;b", "escapeAttribute");
+      const clean = sanitize({ bio: "<b>x</b><script>y</script>", n: 1 }, { bio: sanitizeHtml });
+      assert(clean.bio === "<b>x</b>" && clean.n === 1, "sanitize");
     },
   },
 ];
