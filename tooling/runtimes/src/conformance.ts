@@ -12,7 +12,9 @@ import {
   ipFilter,
   ipKey,
   isProblemError,
+  json,
   normalizeText,
+  parseJson,
   pass,
   problemResponse,
   safeUrl,
@@ -20,6 +22,7 @@ import {
   sanitizeHtml,
 } from "@goggles/core";
 import { FakeClock } from "@goggles/core/testing";
+import * as v from "valibot";
 
 export interface Check {
   readonly name: string;
@@ -110,6 +113,31 @@ export const checks: readonly Check[] = [
       assert((await at("::ffff:192.0.2.45")).ok, "IPv4-mapped IPv6");
       const outside = await at("198.51.100.1");
       assert(!outside.ok && outside.problem.status === 403, "outside the range");
+    },
+  },
+  {
+    name: "validation: parseJson refuses __proto__ and deep nesting; json() validates with a Standard Schema (Valibot)",
+    async run() {
+      const polluted = parseJson('{"a":1,"__proto__":{"admin":true}}');
+      assert(!polluted.ok && polluted.problem.status === 400, "__proto__ refused");
+      const deep = parseJson(`${"[".repeat(10_000)}${"]".repeat(10_000)}`);
+      assert(!deep.ok && deep.problem.status === 400, "deep nesting refused");
+      const protect = boundary().use(json({ schema: v.object({ email: v.pipe(v.string(), v.email()) }) }));
+      const send = (body: string, type = "application/json") =>
+        protect(
+          createBoundaryRequest({
+            method: "POST",
+            url: "https://x.test/",
+            headers: { "content-type": type },
+            body,
+          }),
+        );
+      const good = await send('{"email":"ada@example.com"}');
+      assert(good.ok && good.value.body.email === "ada@example.com", "valid body typed on the context");
+      const invalid = await send('{"email":"nope"}');
+      assert(!invalid.ok && invalid.problem.status === 422, "schema failure → 422");
+      const wrongType = await send("email=x", "application/x-www-form-urlencoded");
+      assert(!wrongType.ok && wrongType.problem.status === 415, "wrong content type → 415");
     },
   },
   {
