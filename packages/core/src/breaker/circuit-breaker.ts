@@ -289,7 +289,7 @@ class Breaker implements CircuitBreaker {
           type: "breaker_opened",
           breaker: name,
           reason: next.reason,
-          retryAfterMs: next.reopenAt - now,
+          retryAfterMs: Math.max(0, next.reopenAt - now),
         });
         if (next.reason !== "remote" && this.#store !== undefined) {
           try {

@@ -93,7 +93,9 @@ class Model {
     this.trips = 0;
   }
   expire(now: number) {
-    if (this.kind === "half-open" && now - this.since >= MAX_HALF_OPEN) this.open(now, this.trips + 1);
+    if (this.kind === "half-open" && now - this.since >= MAX_HALF_OPEN) {
+      this.open(this.since + MAX_HALF_OPEN, this.trips + 1);
+    }
   }
   admit(now: number): "call" | "probe" | "reject" {
     this.expire(now);

@@ -38,7 +38,7 @@ export type MachineEvent =
   | { readonly type: "ignored"; readonly epoch: number }
   | { readonly type: "isolate" }
   | { readonly type: "reset" }
-  /** Another instance opened the breaker until `until`. */
+  /** Another instance opened the breaker until `until` (possibly past: the breaker is then due to probe). */
   | { readonly type: "remote_open"; readonly until: number }
   /** Another instance closed it after a successful probe. */
   | { readonly type: "remote_close" };
@@ -93,9 +93,11 @@ export function machine(config: MachineConfig): Machine {
     trips,
   });
 
+  // A half-open that outlived maxHalfOpenMs re-opens as of the moment it expired, not the moment someone
+  // noticed, so the outcome does not depend on when the state is observed.
   const settle = (state: MachineState, now: number): MachineState =>
     state.kind === "half-open" && now - state.since >= config.maxHalfOpenMs
-      ? open(state, now, "half_open_timeout", state.trips + 1)
+      ? open(state, state.since + config.maxHalfOpenMs, "half_open_timeout", state.trips + 1)
       : state;
 
   return {
@@ -132,12 +134,16 @@ export function machine(config: MachineConfig): Machine {
         case "reset":
           return closed(current.epoch + 1);
         case "remote_open": {
-          if (event.until <= now || current.kind === "isolated") return current;
+          // A closed breaker adopts any shared open, even one already due to half-open (it then probes
+          // through the shared lease); a half-open one only a newer open (a probe failed elsewhere).
+          if (current.kind === "isolated") return current;
           if (current.kind === "open") {
             return event.until > current.reopenAt ? { ...current, reopenAt: event.until } : current;
           }
-          const trips = current.kind === "half-open" ? current.trips + 1 : 1;
-          return open(current, now, "remote", trips, event.until);
+          if (current.kind === "half-open") {
+            return event.until > now ? open(current, now, "remote", current.trips + 1, event.until) : current;
+          }
+          return open(current, now, "remote", 1, event.until);
         }
         case "remote_close":
           return current.kind === "open" || current.kind === "half-open" ? closed(current.epoch + 1) : current;

@@ -20,7 +20,10 @@ export interface ProbeLease {
  * const b = circuitBreaker({ name: "payments", store }); // opens when `a` opens
  */
 export interface BreakerStateStore {
-  /** The latest known shared state of `key`, from a cache that is never older than the store's bound. */
+  /**
+   * The latest known shared state of `key`, from a cache never older than the store's bound. An open whose
+   * `until` has passed is still reported (until closed or expired), so the breaker probes instead of closing.
+   */
   peek(key: string, now: number): SharedBreakerState | undefined;
   /** Announces that `key` opened until `until` (local clock); must update `peek` at once. */
   open(key: string, until: number, now: number): void;
@@ -42,6 +45,11 @@ export interface BreakerStateStore {
 export interface MemoryBreakerStateStoreOptions {
   /** Breakers remembered at most; the least recently used are forgotten (default 10 000). */
   readonly maxKeys?: number;
+  /**
+   * How long an open nobody closed stays visible after its `until` (default 60 000): breakers that never
+   * saw the failures still probe through the shared lease instead of calling freely.
+   */
+  readonly lingerMs?: number;
 }
 
 interface Entry {
@@ -58,6 +66,7 @@ interface Entry {
  */
 export function memoryBreakerStateStore(options: MemoryBreakerStateStoreOptions = {}): BreakerStateStore {
   const maxKeys = options.maxKeys ?? 10_000;
+  const lingerMs = options.lingerMs ?? 60_000;
   const entries = new Map<string, Entry>();
   const entry = (key: string): Entry => {
     let e = entries.get(key);
@@ -72,7 +81,8 @@ export function memoryBreakerStateStore(options: MemoryBreakerStateStoreOptions 
     peek(key, now) {
       const e = entries.get(key);
       if (e === undefined) return undefined;
-      return e.state.open && e.state.until <= now ? undefined : e.state;
+      // An open stays visible past `until` (the breaker is then due to probe) until a close or `lingerMs`.
+      return e.state.open && e.state.until + lingerMs <= now ? undefined : e.state;
     },
     open(key, until) {
       entry(key).state = { open: true, until };
