@@ -53,7 +53,7 @@ export interface CircuitBreakerOptions {
  */
 export interface CircuitBreaker extends Policy {
   readonly name: string;
-  /** The current state (a half-open that outlived `maxHalfOpenMs` reads as open). */
+  /** The current state, shared state included (a half-open that outlived `maxHalfOpenMs` reads as open). */
   readonly state: CircuitState;
   /** Opens the breaker until `reset()`: every call is refused with `BrokenCircuitError` (`retryAfterMs: Infinity`). */
   isolate(): void;
@@ -132,6 +132,7 @@ class Breaker implements CircuitBreaker {
 
   get state(): CircuitState {
     const now = this.#clock.now();
+    if (this.#store !== undefined) this.#syncShared(this.#store, now);
     this.#set(this.#m.settle(this.#s, now), now);
     return this.#s.kind;
   }
