@@ -1,7 +1,7 @@
 import {
   circuitBreaker,
-  constantBackoff,
   consecutive,
+  constantBackoff,
   countWindow,
   retry,
   timeout,
@@ -68,7 +68,11 @@ export default defineSuite({
     { name: "opossum fire() closed, timeout: false", fn: () => opossum.fire(), peer: "opossum" },
     { name: "opossum fire() closed, default timeout", fn: () => opossumDefault.fire(), peer: "opossum" },
     { name: "wrap(timeout, retry, breaker, timeout)", fn: () => oursPipeline.execute(work) },
-    { name: "cockatiel wrap(timeout, retry, breaker, timeout)", fn: () => theirPipeline.execute(work), peer: "cockatiel" },
+    {
+      name: "cockatiel wrap(timeout, retry, breaker, timeout)",
+      fn: () => theirPipeline.execute(work),
+      peer: "cockatiel",
+    },
   ],
   ratios: [
     {

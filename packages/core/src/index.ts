@@ -63,9 +63,20 @@ export { fail, pass } from "./verdict.js";
 // (end of rate limiting)
 
 // ── Circuit breaker and outbound policies ──────────────────────────────────────────────────────
-export type { CircuitBreaker, CircuitBreakerOptions, CircuitBreakerSnapshot } from "./breaker/circuit-breaker.js";
+export type {
+  CircuitBreaker,
+  CircuitBreakerOptions,
+  CircuitBreakerSnapshot,
+} from "./breaker/circuit-breaker.js";
 export { circuitBreaker } from "./breaker/circuit-breaker.js";
-export type { Admission, CircuitState, Machine, MachineConfig, MachineEvent, MachineState } from "./breaker/machine.js";
+export type {
+  Admission,
+  CircuitState,
+  Machine,
+  MachineConfig,
+  MachineEvent,
+  MachineState,
+} from "./breaker/machine.js";
 export { machine } from "./breaker/machine.js";
 export type { CircuitBreakers, CircuitBreakersOptions } from "./breaker/registry.js";
 export { circuitBreakers } from "./breaker/registry.js";
@@ -89,7 +100,10 @@ export { anyOf, consecutive, countWindow, slowCalls, timeWindow } from "./breake
 export type { RejectingState } from "./errors/broken-circuit-error.js";
 export { BrokenCircuitError, isBrokenCircuitError } from "./errors/broken-circuit-error.js";
 export { BulkheadRejectedError, isBulkheadRejectedError } from "./errors/bulkhead-rejected-error.js";
-export { isRetryBudgetExhaustedError, RetryBudgetExhaustedError } from "./errors/retry-budget-exhausted-error.js";
+export {
+  isRetryBudgetExhaustedError,
+  RetryBudgetExhaustedError,
+} from "./errors/retry-budget-exhausted-error.js";
 export { isTimeoutError, TimeoutError } from "./errors/timeout-error.js";
 export type { Backoff, ExponentialBackoffOptions } from "./policy/backoff.js";
 export { constantBackoff, exponentialBackoff } from "./policy/backoff.js";

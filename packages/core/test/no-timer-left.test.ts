@@ -10,10 +10,14 @@ const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeo
 
 describe("no timer is left after a call settles (system clock)", () => {
   it("a process running wrapped calls with 30-60 s timeouts exits by itself", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "-C", "@goggles/source", join(here, "fixtures/settle-and-exit.ts")], {
-      cwd: join(here, ".."),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "-C", "@goggles/source", join(here, "fixtures/settle-and-exit.ts")],
+      {
+        cwd: join(here, ".."),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTimeoutError, TimeoutError, timeout } from "../src/index.js";
+import { isTimeoutError, type TimeoutError, timeout } from "../src/index.js";
 
 describe("timeout cancels a real fetch", () => {
   let server: Server;

@@ -93,13 +93,23 @@ describe.skipIf(!url)("redisBreakerStateStore across processes", () => {
 describe.skipIf(!url)("redisBreakerStateStore when Redis fails", () => {
   it("degrades to a local breaker and reports store errors, never throwing", async () => {
     const server = await startRedisServer();
-    const client = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    const client = new Redis(server.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => 50,
+    });
     client.on("error", () => {});
     const events: GogglesEvent[] = [];
     const store = redisBreakerStateStore({ client, cacheTtlMs: 0, onEvent: (e) => events.push(e) });
     let now = 0;
     const clock = { now: () => now, sleep: () => Promise.resolve() };
-    const breaker = circuitBreaker({ name: "outage", store, clock, strategy: consecutive({ threshold: 2 }), openFor: 100 });
+    const breaker = circuitBreaker({
+      name: "outage",
+      store,
+      clock,
+      strategy: consecutive({ threshold: 2 }),
+      openFor: 100,
+    });
     expect(await breaker.execute(async () => "up")).toBe("up");
     await server.stop();
     try {

@@ -8,10 +8,11 @@ import { consecutive, countWindow, slowCalls } from "./strategies.js";
 
 const boom = () => Promise.reject(new Error("boom"));
 const ok = () => Promise.resolve("ok");
-const settle = (p: Promise<unknown>) => p.then(
-  (value) => ({ ok: true as const, value }),
-  (error: unknown) => ({ ok: false as const, error }),
-);
+const settle = (p: Promise<unknown>) =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
 function deferred<T = string>() {
   let resolve!: (v: T) => void;
@@ -58,7 +59,12 @@ describe("circuitBreaker", () => {
 
   it("half-open under 1,000 concurrent callers runs exactly halfOpenProbes probes", async () => {
     const clock = new FakeClock();
-    const breaker = circuitBreaker({ strategy: consecutive({ threshold: 1 }), openFor: 1_000, halfOpenProbes: 3, clock });
+    const breaker = circuitBreaker({
+      strategy: consecutive({ threshold: 1 }),
+      openFor: 1_000,
+      halfOpenProbes: 3,
+      clock,
+    });
     await trip(breaker, 1);
     await clock.advance(1_000);
     const gate = deferred();
@@ -78,7 +84,9 @@ describe("circuitBreaker", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(3);
     const rejected = results.filter((r) => !r.ok);
     expect(rejected).toHaveLength(997);
-    expect(rejected.every((r) => !r.ok && isBrokenCircuitError(r.error) && r.error.state === "half-open")).toBe(true);
+    expect(
+      rejected.every((r) => !r.ok && isBrokenCircuitError(r.error) && r.error.state === "half-open"),
+    ).toBe(true);
     expect(breaker.state).toBe("closed");
   });
 
@@ -151,7 +159,8 @@ describe("circuitBreaker", () => {
       isFailure: (e) => !(e instanceof TypeError),
       isResultFailure: (r) => r === 503,
     });
-    for (let i = 0; i < 5; i++) await settle(breaker.execute(() => Promise.reject(new TypeError("bad input"))));
+    for (let i = 0; i < 5; i++)
+      await settle(breaker.execute(() => Promise.reject(new TypeError("bad input"))));
     expect(breaker.state).toBe("closed");
     expect(await breaker.execute(() => 503)).toBe(503);
     expect(breaker.state).toBe("closed");
@@ -188,7 +197,11 @@ describe("circuitBreaker", () => {
 
   it("isolates until reset, and restores from toJSON", async () => {
     const clock = new FakeClock();
-    const breaker = circuitBreaker({ clock, strategy: countWindow({ size: 2, minimumCalls: 2 }), openFor: 100 });
+    const breaker = circuitBreaker({
+      clock,
+      strategy: countWindow({ size: 2, minimumCalls: 2 }),
+      openFor: 100,
+    });
     breaker.isolate();
     const r = await settle(breaker.execute(ok));
     expect(!r.ok && isBrokenCircuitError(r.error) && r.error.retryAfterMs).toBe(Number.POSITIVE_INFINITY);
@@ -209,7 +222,14 @@ describe("circuitBreaker", () => {
     const clock = new FakeClock();
     const store = memoryBreakerStateStore();
     const make = () =>
-      circuitBreaker({ name: "partner", store, clock, strategy: consecutive({ threshold: 2 }), openFor: 1_000, halfOpenProbes: 2 });
+      circuitBreaker({
+        name: "partner",
+        store,
+        clock,
+        strategy: consecutive({ threshold: 2 }),
+        openFor: 1_000,
+        halfOpenProbes: 2,
+      });
     const [a, b, c] = [make(), make(), make()];
     await trip(a, 2);
     expect(a.state).toBe("open");
@@ -253,7 +273,12 @@ describe("circuitBreaker", () => {
       acquireProbe: () => Promise.reject(new Error("down")),
     };
     const clock = new FakeClock();
-    const breaker = circuitBreaker({ store: broken, clock, strategy: consecutive({ threshold: 1 }), openFor: 10 });
+    const breaker = circuitBreaker({
+      store: broken,
+      clock,
+      strategy: consecutive({ threshold: 1 }),
+      openFor: 10,
+    });
     expect(await breaker.execute(ok)).toBe("ok");
     await trip(breaker, 1);
     expect(breaker.state).toBe("open");

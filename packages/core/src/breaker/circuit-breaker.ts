@@ -1,7 +1,13 @@
 import { type Clock, systemClock } from "../clock.js";
 import { BrokenCircuitError } from "../errors/broken-circuit-error.js";
 import { type EventHandler, emit } from "../events.js";
-import { type ExecuteOptions, type Policy, type PolicyContext, type PolicyFn, toContext } from "../policy/policy.js";
+import {
+  type ExecuteOptions,
+  type Policy,
+  type PolicyContext,
+  type PolicyFn,
+  toContext,
+} from "../policy/policy.js";
 import { type CircuitState, type Machine, type MachineEvent, type MachineState, machine } from "./machine.js";
 import type { BreakerStateStore, ProbeLease } from "./state-store.js";
 import { anyOf, type BreakerStrategy, consecutive } from "./strategies.js";
@@ -71,7 +77,8 @@ function openForOf(option: CircuitBreakerOptions["openFor"]): (trips: number) =>
 }
 
 function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -139,7 +146,8 @@ class Breaker implements CircuitBreaker {
 
   execute<T>(fn: PolicyFn<T>, options?: ExecuteOptions): Promise<T> {
     const s = this.#s;
-    if (s.kind === "closed" && this.#store === undefined) return this.#run(fn, toContext(options), s.epoch, undefined);
+    if (s.kind === "closed" && this.#store === undefined)
+      return this.#run(fn, toContext(options), s.epoch, undefined);
     return this.#admit(fn, toContext(options));
   }
 
@@ -158,7 +166,13 @@ class Breaker implements CircuitBreaker {
     const s = this.#m.settle(this.#s, this.#clock.now());
     switch (s.kind) {
       case "open":
-        return { state: "open", openedAt: s.openedAt, reopenAt: s.reopenAt, reason: s.reason, trips: s.trips };
+        return {
+          state: "open",
+          openedAt: s.openedAt,
+          reopenAt: s.reopenAt,
+          reason: s.reason,
+          trips: s.trips,
+        };
       case "half-open":
         return { state: "half-open", openedAt: s.since, trips: s.trips };
       default:
@@ -188,7 +202,12 @@ class Breaker implements CircuitBreaker {
   ): Promise<T> {
     let lease: ProbeLease | undefined;
     try {
-      lease = await store.acquireProbe(this.name, this.#m.config.halfOpenProbes, this.#m.config.maxHalfOpenMs, now);
+      lease = await store.acquireProbe(
+        this.name,
+        this.#m.config.halfOpenProbes,
+        this.#m.config.maxHalfOpenMs,
+        now,
+      );
     } catch {
       lease = { release() {} }; // the store is down: probe locally
     }
@@ -266,7 +285,12 @@ class Breaker implements CircuitBreaker {
     this.#settle(counted ? "failure" : "ignored", epoch, start, lease);
   }
 
-  #settle(type: "success" | "failure" | "ignored", epoch: number, start: number, lease: ProbeLease | undefined) {
+  #settle(
+    type: "success" | "failure" | "ignored",
+    epoch: number,
+    start: number,
+    lease: ProbeLease | undefined,
+  ) {
     lease?.release();
     const now = this.#clock.now();
     const event: MachineEvent =

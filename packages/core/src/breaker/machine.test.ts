@@ -138,7 +138,10 @@ type Op =
   | { op: "reset" };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 700 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 700 }) }),
+  },
   { weight: 5, arbitrary: fc.constant({ op: "admit" as const }) },
   {
     weight: 5,
@@ -164,59 +167,63 @@ describe.each(cases)("breaker machine against the reference model: $name", (c) =
     });
     fc.assert(
       // The failure share varies per run, so that some runs fill windows without tripping and others trip.
-      fc.property(fc.integer({ min: 3, max: 70 }), fc.array(opArb, { minLength: 20, maxLength: 300, size: "max" }), (failPct, ops) => {
-        const model = new Model(c);
-        let s: MachineState = m.initial();
-        let now = 0;
-        const inFlight: { epoch: number; gen: number }[] = [];
-        for (const op of ops) {
-          switch (op.op) {
-            case "advance":
-              now += op.ms;
-              break;
-            case "admit": {
-              const a = m.admit(s, now);
-              s = a.state;
-              const expected = model.admit(now);
-              expect(a.verdict).toBe(expected);
-              if (a.verdict !== "reject") inFlight.push({ epoch: s.epoch, gen: model.gen });
-              else expect(a.retryAfterMs).toBeGreaterThan(0);
-              break;
-            }
-            case "settle": {
-              if (inFlight.length === 0) break;
-              const [call] = inFlight.splice(op.pick % inFlight.length, 1);
-              if (call === undefined) break;
-              const outcome = op.roll < 5 ? "ignored" : op.roll < 5 + failPct ? "failure" : "success";
-              s = m.transition(
-                s,
-                outcome === "ignored"
-                  ? { type: "ignored", epoch: call.epoch }
-                  : { type: outcome, epoch: call.epoch, durationMs: op.d },
-                now,
-              );
-              model.settle(call.gen, outcome, op.d, now);
-              break;
-            }
-            case "isolate":
-              s = m.transition(s, { type: "isolate" }, now);
-              if (model.kind !== "isolated") {
-                model.kind = "isolated";
-                model.gen++;
+      fc.property(
+        fc.integer({ min: 3, max: 70 }),
+        fc.array(opArb, { minLength: 20, maxLength: 300, size: "max" }),
+        (failPct, ops) => {
+          const model = new Model(c);
+          let s: MachineState = m.initial();
+          let now = 0;
+          const inFlight: { epoch: number; gen: number }[] = [];
+          for (const op of ops) {
+            switch (op.op) {
+              case "advance":
+                now += op.ms;
+                break;
+              case "admit": {
+                const a = m.admit(s, now);
+                s = a.state;
+                const expected = model.admit(now);
+                expect(a.verdict).toBe(expected);
+                if (a.verdict !== "reject") inFlight.push({ epoch: s.epoch, gen: model.gen });
+                else expect(a.retryAfterMs).toBeGreaterThan(0);
+                break;
               }
-              break;
-            case "reset":
-              s = m.transition(s, { type: "reset" }, now);
-              model.gen++; // a new epoch with empty counts, as the machine does
-              model.kind = "closed";
-              model.outcomes = [];
-              model.trips = 0;
-              break;
+              case "settle": {
+                if (inFlight.length === 0) break;
+                const [call] = inFlight.splice(op.pick % inFlight.length, 1);
+                if (call === undefined) break;
+                const outcome = op.roll < 5 ? "ignored" : op.roll < 5 + failPct ? "failure" : "success";
+                s = m.transition(
+                  s,
+                  outcome === "ignored"
+                    ? { type: "ignored", epoch: call.epoch }
+                    : { type: outcome, epoch: call.epoch, durationMs: op.d },
+                  now,
+                );
+                model.settle(call.gen, outcome, op.d, now);
+                break;
+              }
+              case "isolate":
+                s = m.transition(s, { type: "isolate" }, now);
+                if (model.kind !== "isolated") {
+                  model.kind = "isolated";
+                  model.gen++;
+                }
+                break;
+              case "reset":
+                s = m.transition(s, { type: "reset" }, now);
+                model.gen++; // a new epoch with empty counts, as the machine does
+                model.kind = "closed";
+                model.outcomes = [];
+                model.trips = 0;
+                break;
+            }
+            model.expire(now);
+            expect(m.settle(s, now).kind).toBe(model.kind);
           }
-          model.expire(now);
-          expect(m.settle(s, now).kind).toBe(model.kind);
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -83,8 +83,18 @@ export interface Machine {
 
 /** Builds the pure breaker machine for a configuration. @example const m = machine(config); */
 export function machine(config: MachineConfig): Machine {
-  const closed = (epoch: number): MachineState => ({ kind: "closed", epoch, window: config.strategy.create() });
-  const open = (state: MachineState, now: number, reason: string, trips: number, until?: number): MachineState => ({
+  const closed = (epoch: number): MachineState => ({
+    kind: "closed",
+    epoch,
+    window: config.strategy.create(),
+  });
+  const open = (
+    state: MachineState,
+    now: number,
+    reason: string,
+    trips: number,
+    until?: number,
+  ): MachineState => ({
     kind: "open",
     epoch: state.epoch + 1,
     openedAt: now,
@@ -115,7 +125,14 @@ export function machine(config: MachineConfig): Machine {
         case "open":
           if (now < state.reopenAt) return { state, verdict: "reject", retryAfterMs: state.reopenAt - now };
           return {
-            state: { kind: "half-open", epoch: state.epoch + 1, since: now, probes: 1, successes: 0, trips: state.trips },
+            state: {
+              kind: "half-open",
+              epoch: state.epoch + 1,
+              since: now,
+              probes: 1,
+              successes: 0,
+              trips: state.trips,
+            },
             verdict: "probe",
             retryAfterMs: 0,
           };
@@ -123,7 +140,11 @@ export function machine(config: MachineConfig): Machine {
           if (state.probes < config.halfOpenProbes) {
             return { state: { ...state, probes: state.probes + 1 }, verdict: "probe", retryAfterMs: 0 };
           }
-          return { state, verdict: "reject", retryAfterMs: Math.max(1, state.since + config.maxHalfOpenMs - now) };
+          return {
+            state,
+            verdict: "reject",
+            retryAfterMs: Math.max(1, state.since + config.maxHalfOpenMs - now),
+          };
       }
     },
 
@@ -146,7 +167,9 @@ export function machine(config: MachineConfig): Machine {
           return open(current, now, "remote", 1, event.until);
         }
         case "remote_close":
-          return current.kind === "open" || current.kind === "half-open" ? closed(current.epoch + 1) : current;
+          return current.kind === "open" || current.kind === "half-open"
+            ? closed(current.epoch + 1)
+            : current;
         default:
           break;
       }

@@ -1,6 +1,6 @@
 /** What a `BreakerStateStore` knows about a breaker shared by several instances. */
 export type SharedBreakerState =
-  | { readonly open: true; /** ms (local clock) until which it stays open */ readonly until: number }
+  | { readonly open: true /** ms (local clock) until which it stays open */; readonly until: number }
   | { readonly open: false };
 
 /** A cluster-wide half-open probe slot; release it when the probe settles. */

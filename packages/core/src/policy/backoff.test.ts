@@ -32,7 +32,10 @@ describe("backoff", () => {
         fc.double({ min: 0, max: 0.999_999, noNaN: true }),
         fc.double({ min: 0, max: 1e6, noNaN: true }),
         (jitter, attempt, r, previous) => {
-          const d = exponentialBackoff({ initialMs: 10, maxMs: 5_000, jitter, random: () => r })(attempt, previous);
+          const d = exponentialBackoff({ initialMs: 10, maxMs: 5_000, jitter, random: () => r })(
+            attempt,
+            previous,
+          );
           return d >= 0 && d <= 5_000;
         },
       ),

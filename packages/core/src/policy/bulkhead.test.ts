@@ -53,7 +53,9 @@ describe("bulkhead", () => {
       ),
     );
     expect(peak).toBe(3);
-    expect(results.filter((r) => r.status === "rejected" && isBulkheadRejectedError(r.reason))).toHaveLength(97);
+    expect(results.filter((r) => r.status === "rejected" && isBulkheadRejectedError(r.reason))).toHaveLength(
+      97,
+    );
     expect(pool.active).toBe(0);
     expect(pool.queued).toBe(0);
   });

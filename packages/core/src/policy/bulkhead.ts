@@ -1,7 +1,14 @@
 import { abortReason, type Clock, systemClock } from "../clock.js";
 import { BulkheadRejectedError } from "../errors/bulkhead-rejected-error.js";
 import { type EventHandler, emit } from "../events.js";
-import { type ExecuteOptions, invoke, type Policy, type PolicyContext, type PolicyFn, toContext } from "./policy.js";
+import {
+  type ExecuteOptions,
+  invoke,
+  type Policy,
+  type PolicyContext,
+  type PolicyFn,
+  toContext,
+} from "./policy.js";
 
 /** Options of `bulkhead()`. */
 export interface BulkheadOptions {
@@ -39,7 +46,8 @@ interface Waiter {
 export function bulkhead(options: BulkheadOptions): Bulkhead {
   const { limit, queueTimeoutMs } = options;
   const capacity = options.queue ?? 0;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`bulkhead: limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`bulkhead: limit must be a positive integer, got ${limit}`);
   if (!Number.isInteger(capacity) || capacity < 0) {
     throw new RangeError(`bulkhead: queue must be a non-negative integer, got ${capacity}`);
   }

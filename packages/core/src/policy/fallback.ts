@@ -1,5 +1,12 @@
 import { type EventHandler, emit } from "../events.js";
-import { type ExecuteOptions, invoke, type Policy, type PolicyContext, type PolicyFn, toContext } from "./policy.js";
+import {
+  type ExecuteOptions,
+  invoke,
+  type Policy,
+  type PolicyContext,
+  type PolicyFn,
+  toContext,
+} from "./policy.js";
 
 /** Options of `fallback()`. */
 export interface FallbackOptions {

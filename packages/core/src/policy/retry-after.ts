@@ -34,7 +34,11 @@ export function retryAfterOf(error: unknown, now: number): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const e = error as { retryAfterMs?: unknown; headers?: unknown; response?: { headers?: unknown } };
   if (typeof e.retryAfterMs === "number" && e.retryAfterMs >= 0) return e.retryAfterMs;
-  const headers = hasGet(e.headers) ? e.headers : hasGet(e.response?.headers) ? e.response.headers : undefined;
+  const headers = hasGet(e.headers)
+    ? e.headers
+    : hasGet(e.response?.headers)
+      ? e.response.headers
+      : undefined;
   if (headers === undefined) return undefined;
   try {
     return parseRetryAfter(headers.get("retry-after"), now);

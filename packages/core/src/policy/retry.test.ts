@@ -9,7 +9,12 @@ import { parseRetryAfter, retryAfterOf } from "./retry-after.js";
 import { retryBudget } from "./retry-budget.js";
 
 /** Runs `policy` over a function that fails `failures` times, recording the clock at each attempt. */
-async function schedule(clock: FakeClock, policy: ReturnType<typeof retry>, failures: number, error = () => new Error("x")) {
+async function schedule(
+  clock: FakeClock,
+  policy: ReturnType<typeof retry>,
+  failures: number,
+  error = () => new Error("x"),
+) {
   const at: number[] = [];
   const done = policy
     .execute(({ attempt }) => {
@@ -52,7 +57,11 @@ describe("retry", () => {
 
   it("gives up after maxAttempts with the last error", async () => {
     const clock = new FakeClock();
-    const { at, result } = await schedule(clock, retry({ maxAttempts: 3, backoff: constantBackoff(10), clock }), 9);
+    const { at, result } = await schedule(
+      clock,
+      retry({ maxAttempts: 3, backoff: constantBackoff(10), clock }),
+      9,
+    );
     expect(at).toEqual([0, 10, 20]);
     expect(result.ok).toBe(false);
   });
@@ -63,15 +72,27 @@ describe("retry", () => {
     const broken = await schedule(clock, policy, 1, () => new BrokenCircuitError("b", "open", 2_500));
     expect(broken.at).toEqual([0, 2_500]);
     const clock2 = new FakeClock();
-    const http = Object.assign(new Error("429"), { response: { headers: new Headers({ "retry-after": "3" }) } });
-    const r = await schedule(clock2, retry({ maxAttempts: 2, backoff: constantBackoff(10), clock: clock2 }), 1, () => http);
+    const http = Object.assign(new Error("429"), {
+      response: { headers: new Headers({ "retry-after": "3" }) },
+    });
+    const r = await schedule(
+      clock2,
+      retry({ maxAttempts: 2, backoff: constantBackoff(10), clock: clock2 }),
+      1,
+      () => http,
+    );
     expect(r.at).toEqual([0, 3_000]);
   });
 
   it("does not wait for a hint beyond maxRetryAfterMs (an isolated breaker's Infinity)", async () => {
     const clock = new FakeClock();
     const policy = retry({ maxAttempts: 5, backoff: constantBackoff(1), clock, maxRetryAfterMs: 1_000 });
-    const r1 = await schedule(clock, policy, 9, () => new BrokenCircuitError("b", "isolated", Number.POSITIVE_INFINITY));
+    const r1 = await schedule(
+      clock,
+      policy,
+      9,
+      () => new BrokenCircuitError("b", "isolated", Number.POSITIVE_INFINITY),
+    );
     expect(r1.at).toEqual([0]);
     const r2 = await schedule(clock, policy, 9, () => new BrokenCircuitError("b", "open", 5_000));
     expect(r2.at).toHaveLength(1);
@@ -121,7 +142,13 @@ describe("retry", () => {
     const clock = new FakeClock();
     const events: string[] = [];
     const budget = retryBudget({ ratio: 0, minPerSecond: 0.3, windowMs: 10_000, clock }); // 3 retries / 10 s
-    const policy = retry({ maxAttempts: 10, backoff: constantBackoff(0), budget, clock, onEvent: (e) => events.push(e.type) });
+    const policy = retry({
+      maxAttempts: 10,
+      backoff: constantBackoff(0),
+      budget,
+      clock,
+      onEvent: (e) => events.push(e.type),
+    });
     let attempts = 0;
     const error = await policy
       .execute(() => {
@@ -155,6 +182,17 @@ describe("retryAfterOf", () => {
     expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.UTC(2015, 9, 21, 7, 27, 0))).toBe(60_000);
     expect(parseRetryAfter("soon", 0)).toBeUndefined();
     expect(retryAfterOf("nope", 0)).toBeUndefined();
-    expect(retryAfterOf({ headers: { get: () => { throw new Error("x"); } } }, 0)).toBeUndefined();
+    expect(
+      retryAfterOf(
+        {
+          headers: {
+            get: () => {
+              throw new Error("x");
+            },
+          },
+        },
+        0,
+      ),
+    ).toBeUndefined();
   });
 });

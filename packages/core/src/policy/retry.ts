@@ -1,6 +1,9 @@
 import { type Clock, systemClock } from "../clock.js";
 import { isBulkheadRejectedError } from "../errors/bulkhead-rejected-error.js";
-import { RetryBudgetExhaustedError, isRetryBudgetExhaustedError } from "../errors/retry-budget-exhausted-error.js";
+import {
+  isRetryBudgetExhaustedError,
+  RetryBudgetExhaustedError,
+} from "../errors/retry-budget-exhausted-error.js";
 import { type EventHandler, emit } from "../events.js";
 import { type Backoff, exponentialBackoff } from "./backoff.js";
 import { type ExecuteOptions, type Policy, type PolicyFn, toContext } from "./policy.js";

@@ -78,6 +78,8 @@ describe("timeout", () => {
     await expect(call).rejects.toThrow("user left");
     expect(inner?.aborted).toBe(true);
     expect(clock.pending).toBe(0);
-    await expect(timeout(10, { clock }).execute(() => 1, { signal: controller.signal })).rejects.toThrow("user left");
+    await expect(timeout(10, { clock }).execute(() => 1, { signal: controller.signal })).rejects.toThrow(
+      "user left",
+    );
   });
 });

@@ -35,7 +35,11 @@ describe("wrap", () => {
     const clock = new FakeClock();
     const outer = new AbortController();
     const seen: PolicyContext[] = [];
-    const policy = wrap(timeout(10_000, { clock }), retry({ maxAttempts: 3, backoff: constantBackoff(0), clock }), timeout(100, { clock }));
+    const policy = wrap(
+      timeout(10_000, { clock }),
+      retry({ maxAttempts: 3, backoff: constantBackoff(0), clock }),
+      timeout(100, { clock }),
+    );
     const result = await policy.execute(
       (ctx) => {
         seen.push(ctx);
@@ -67,7 +71,8 @@ describe("wrap", () => {
     const attempts: number[] = [];
     const call = policy.execute(({ attempt, signal }) => {
       attempts.push(attempt);
-      if (attempt <= 2) return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+      if (attempt <= 2)
+        return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
       return "recovered";
     });
     await clock.advance(100); // attempt 1 times out
@@ -91,10 +96,18 @@ describe("wrap", () => {
   it("fallback leaves a caller's abort alone and honours shouldHandle", async () => {
     const controller = new AbortController();
     controller.abort(new Error("gone"));
-    await expect(fallback(1).execute(() => Promise.reject(new Error("x")), { signal: controller.signal })).rejects.toThrow("x");
     await expect(
-      fallback(1, { shouldHandle: (e) => !(e instanceof TimeoutError) }).execute(() => Promise.reject(new TimeoutError(1))),
+      fallback(1).execute(() => Promise.reject(new Error("x")), { signal: controller.signal }),
+    ).rejects.toThrow("x");
+    await expect(
+      fallback(1, { shouldHandle: (e) => !(e instanceof TimeoutError) }).execute(() =>
+        Promise.reject(new TimeoutError(1)),
+      ),
     ).rejects.toBeInstanceOf(TimeoutError);
-    expect(await fallback(async (e: unknown) => `handled ${(e as Error).message}`).execute(() => Promise.reject(new Error("x")))).toBe("handled x");
+    expect(
+      await fallback(async (e: unknown) => `handled ${(e as Error).message}`).execute(() =>
+        Promise.reject(new Error("x")),
+      ),
+    ).toBe("handled x");
   });
 });

@@ -1,4 +1,11 @@
-import { type ExecuteOptions, invoke, type Policy, type PolicyContext, type PolicyFn, toContext } from "./policy.js";
+import {
+  type ExecuteOptions,
+  invoke,
+  type Policy,
+  type PolicyContext,
+  type PolicyFn,
+  toContext,
+} from "./policy.js";
 
 /** What a policy may answer with besides the call's own result (a fallback's value). */
 type Extra<P> = P extends Policy<infer R> ? R : never;

@@ -29,10 +29,9 @@ export interface RedisBreakerStateStoreOptions {
 }
 
 // KEYS[1] = state key. Returns { value or false, pttl }.
-const READ = defineScript(
-  "return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }",
-  { name: "breaker-read" },
-);
+const READ = defineScript("return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }", {
+  name: "breaker-read",
+});
 // KEYS = probe slot keys; ARGV[1] = token, ARGV[2] = lease ms. Returns the slot taken (1-based) or 0.
 const ACQUIRE = defineScript(
   `for i = 1, #KEYS do
@@ -129,7 +128,9 @@ export function redisBreakerStateStore(options: RedisBreakerStateStoreOptions): 
     const now = clock.now();
     remember(
       message.key,
-      typeof message.openForMs === "number" ? { open: true, until: now + message.openForMs } : { open: false },
+      typeof message.openForMs === "number"
+        ? { open: true, until: now + message.openForMs }
+        : { open: false },
       now,
     );
   };
@@ -169,7 +170,9 @@ export function redisBreakerStateStore(options: RedisBreakerStateStoreOptions): 
   };
 
   const publish = (message: Message) => {
-    redis.publish(CHANNEL, JSON.stringify(message)).catch(failed("publish", "others see it on their next read"));
+    redis
+      .publish(CHANNEL, JSON.stringify(message))
+      .catch(failed("publish", "others see it on their next read"));
   };
 
   return {
