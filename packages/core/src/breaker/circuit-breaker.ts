@@ -104,6 +104,12 @@ function restore(m: Machine, snapshot: CircuitBreakerSnapshot | undefined): Mach
   }
 }
 
+interface Handlers {
+  readonly epoch: number;
+  readonly ok: (value: unknown) => unknown;
+  readonly err: (error: unknown) => never;
+}
+
 class Breaker implements CircuitBreaker {
   readonly name: string;
   readonly #m: Machine;
@@ -114,6 +120,7 @@ class Breaker implements CircuitBreaker {
   readonly #store: BreakerStateStore | undefined;
   readonly #timed: boolean;
   #s: MachineState;
+  #handlers: Handlers | undefined;
 
   constructor(options: CircuitBreakerOptions) {
     this.name = options.name ?? "breaker";
@@ -254,6 +261,12 @@ class Breaker implements CircuitBreaker {
       this.#settleError(error, epoch, start, lease);
       return Promise.reject(error);
     }
+    if (result instanceof Promise && lease === undefined && !this.#timed) {
+      // The hot path: handlers made once per epoch, so a closed breaker's call allocates no closures.
+      let h = this.#handlers;
+      if (h === undefined || h.epoch !== epoch) h = this.#handlers = this.#makeHandlers(epoch);
+      return result.then(h.ok, h.err) as Promise<T>;
+    }
     if (result !== null && typeof (result as PromiseLike<T>)?.then === "function") {
       return Promise.resolve(result).then(
         (value) => {
@@ -268,6 +281,20 @@ class Breaker implements CircuitBreaker {
     }
     this.#settleValue(result as T, epoch, start, lease);
     return Promise.resolve(result as T);
+  }
+
+  #makeHandlers(epoch: number): Handlers {
+    return {
+      epoch,
+      ok: (value: unknown) => {
+        this.#settleValue(value, epoch, 0, undefined);
+        return value;
+      },
+      err: (error: unknown) => {
+        this.#settleError(error, epoch, 0, undefined);
+        throw error;
+      },
+    };
   }
 
   #settleValue(value: unknown, epoch: number, start: number, lease: ProbeLease | undefined): void {
