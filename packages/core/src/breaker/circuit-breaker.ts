@@ -153,8 +153,13 @@ class Breaker implements CircuitBreaker {
 
   execute<T>(fn: PolicyFn<T>, options?: ExecuteOptions): Promise<T> {
     const s = this.#s;
-    if (s.kind === "closed" && this.#store === undefined)
-      return this.#run(fn, toContext(options), s.epoch, undefined);
+    if (s.kind === "closed") {
+      const store = this.#store;
+      if (store === undefined) return this.#run(fn, toContext(options), s.epoch, undefined);
+      // Shared state: one cached, in-process read per call; counting stays local.
+      this.#syncShared(store, this.#clock.now());
+      if (this.#s === s) return this.#run(fn, toContext(options), s.epoch, undefined);
+    }
     return this.#admit(fn, toContext(options));
   }
 
