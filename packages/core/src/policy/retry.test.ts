@@ -55,6 +55,24 @@ describe("retry", () => {
     expect(at).toEqual([0, 50, 100, 500]); // 0.5 × 100, 0.25 × 200, 1 × 400
   });
 
+  it("follows the decorrelated-jitter schedule: each delay drawn from [initial, 3 × previous]", async () => {
+    const clock = new FakeClock();
+    const rolls = [0.5, 1, 0];
+    const policy = retry({
+      maxAttempts: 4,
+      backoff: exponentialBackoff({
+        initialMs: 100,
+        maxMs: 10_000,
+        jitter: "decorrelated",
+        random: () => rolls.shift() ?? 0,
+      }),
+      clock,
+    });
+    const { at } = await schedule(clock, policy, 3);
+    // delays: upper max(100, 0) = 100 → 100; upper 3 × 100 = 300 → 100 + 1 × 200 = 300; upper 900 → 100 + 0 = 100
+    expect(at).toEqual([0, 100, 400, 500]);
+  });
+
   it("gives up after maxAttempts with the last error", async () => {
     const clock = new FakeClock();
     const { at, result } = await schedule(
