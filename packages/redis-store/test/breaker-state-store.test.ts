@@ -46,7 +46,7 @@ async function spawnWorker(env: Record<string, string>): Promise<Worker> {
 }
 
 /** Asks until the answer is `want` (pub/sub makes it immediate; the cached read bounds it). */
-async function eventually(ask: () => Promise<unknown>, want: unknown, tries = 40): Promise<unknown> {
+async function eventually(ask: () => Promise<unknown>, want: unknown, tries = 200): Promise<unknown> {
   let last: unknown;
   for (let i = 0; i < tries; i++) {
     last = await ask();
