@@ -58,6 +58,7 @@ async function overheadNs(fn: () => Promise<unknown>, base: () => Promise<unknow
 
 export default defineSuite({
   name: "breaker",
+  repeat: 3,
   description:
     "Cost of a successful async call through a closed circuit breaker, and through a timeout → retry → breaker → timeout pipeline.",
   cases: [

@@ -80,14 +80,14 @@ export type {
 } from "./breaker/circuit-breaker.js";
 export { circuitBreaker } from "./breaker/circuit-breaker.js";
 export type {
-  Admission,
+  BreakerAdmission,
+  BreakerMachine,
+  BreakerMachineConfig,
+  BreakerMachineEvent,
+  BreakerMachineState,
   CircuitState,
-  Machine,
-  MachineConfig,
-  MachineEvent,
-  MachineState,
 } from "./breaker/machine.js";
-export { machine } from "./breaker/machine.js";
+export { breakerMachine } from "./breaker/machine.js";
 export type { CircuitBreakers, CircuitBreakersOptions } from "./breaker/registry.js";
 export { circuitBreakers } from "./breaker/registry.js";
 export type {

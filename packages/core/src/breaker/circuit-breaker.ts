@@ -8,7 +8,13 @@ import {
   type PolicyFn,
   toContext,
 } from "../policy/policy.js";
-import { type CircuitState, type Machine, type MachineEvent, type MachineState, machine } from "./machine.js";
+import {
+  type BreakerMachine,
+  type BreakerMachineEvent,
+  type BreakerMachineState,
+  breakerMachine,
+  type CircuitState,
+} from "./machine.js";
 import type { BreakerStateStore, ProbeLease } from "./state-store.js";
 import { anyOf, type BreakerStrategy, consecutive } from "./strategies.js";
 
@@ -82,7 +88,7 @@ function positiveInt(value: number, name: string): number {
   return value;
 }
 
-function restore(m: Machine, snapshot: CircuitBreakerSnapshot | undefined): MachineState {
+function restore(m: BreakerMachine, snapshot: CircuitBreakerSnapshot | undefined): BreakerMachineState {
   const initial = m.initial();
   if (snapshot === undefined) return initial;
   const trips = Math.max(1, snapshot.trips ?? 1);
@@ -112,14 +118,14 @@ interface Handlers {
 
 class Breaker implements CircuitBreaker {
   readonly name: string;
-  readonly #m: Machine;
+  readonly #m: BreakerMachine;
   readonly #clock: Clock;
   readonly #onEvent: EventHandler | undefined;
   readonly #isFailure: ((error: unknown) => boolean) | undefined;
   readonly #isResultFailure: ((result: unknown) => boolean) | undefined;
   readonly #store: BreakerStateStore | undefined;
   readonly #timed: boolean;
-  #s: MachineState;
+  #s: BreakerMachineState;
   #handlers: Handlers | undefined;
 
   constructor(options: CircuitBreakerOptions) {
@@ -128,7 +134,7 @@ class Breaker implements CircuitBreaker {
     const strategy = Array.isArray(s) ? anyOf(...s) : (s as BreakerStrategy);
     const maxHalfOpenMs = options.maxHalfOpenMs ?? 30_000;
     if (!(maxHalfOpenMs > 0)) throw new RangeError(`maxHalfOpenMs must be positive, got ${maxHalfOpenMs}`);
-    this.#m = machine({
+    this.#m = breakerMachine({
       strategy,
       openFor: openForOf(options.openFor),
       halfOpenProbes: positiveInt(options.halfOpenProbes ?? 1, "halfOpenProbes"),
@@ -325,16 +331,16 @@ class Breaker implements CircuitBreaker {
   ) {
     lease?.release();
     const now = this.#clock.now();
-    const event: MachineEvent =
+    const event: BreakerMachineEvent =
       type === "ignored" ? { type, epoch } : { type, epoch, durationMs: this.#timed ? now - start : 0 };
     this.#apply(event, now);
   }
 
-  #apply(event: MachineEvent, now: number): void {
+  #apply(event: BreakerMachineEvent, now: number): void {
     this.#set(this.#m.transition(this.#s, event, now), now);
   }
 
-  #set(next: MachineState, now: number): void {
+  #set(next: BreakerMachineState, now: number): void {
     const prev = this.#s;
     if (next === prev) return;
     this.#s = next;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type MachineState, machine } from "./machine.js";
+import { type BreakerMachineState, breakerMachine } from "./machine.js";
 import { type BreakerStrategy, consecutive, countWindow, slowCalls, timeWindow } from "./strategies.js";
 
 // A deliberately naive reference: it keeps every outcome since the breaker last closed and recomputes the
@@ -158,7 +158,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 describe.each(cases)("breaker machine against the reference model: $name", (c) => {
   it("agrees on every admission and every state", () => {
-    const m = machine({
+    const m = breakerMachine({
       strategy: c.strategy,
       openFor: () => OPEN_FOR,
       halfOpenProbes: PROBES,
@@ -172,7 +172,7 @@ describe.each(cases)("breaker machine against the reference model: $name", (c) =
         fc.array(opArb, { minLength: 20, maxLength: 300, size: "max" }),
         (failPct, ops) => {
           const model = new Model(c);
-          let s: MachineState = m.initial();
+          let s: BreakerMachineState = m.initial();
           let now = 0;
           const inFlight: { epoch: number; gen: number }[] = [];
           for (const op of ops) {
@@ -230,7 +230,7 @@ describe.each(cases)("breaker machine against the reference model: $name", (c) =
 });
 
 describe("breaker machine", () => {
-  const m = machine({
+  const m = breakerMachine({
     strategy: consecutive({ threshold: 1 }),
     openFor: (trips) => 1000 * 2 ** (trips - 1),
     halfOpenProbes: 1,

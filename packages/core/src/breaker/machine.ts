@@ -9,7 +9,7 @@ export type CircuitState = "closed" | "open" | "half-open" | "isolated";
  * settles after the breaker opened, a hung probe from an earlier half-open) is recognised and ignored.
  * `trips` counts opens since the breaker was last closed (for a growing `openFor`).
  */
-export type MachineState =
+export type BreakerMachineState =
   | { readonly kind: "closed"; readonly epoch: number; readonly window: StrategyWindow }
   | {
       readonly kind: "open";
@@ -31,7 +31,7 @@ export type MachineState =
   | { readonly kind: "isolated"; readonly epoch: number };
 
 /** What happened: a call settled (with the epoch it was admitted in), or an operator/peer acted. */
-export type MachineEvent =
+export type BreakerMachineEvent =
   | { readonly type: "success"; readonly epoch: number; readonly durationMs: number }
   | { readonly type: "failure"; readonly epoch: number; readonly durationMs: number }
   /** A call that neither succeeded nor failed (an ignored error, a refused probe lease): frees its probe slot. */
@@ -44,15 +44,15 @@ export type MachineEvent =
   | { readonly type: "remote_close" };
 
 /** The machine's answer to a call asking to run. */
-export interface Admission {
-  readonly state: MachineState;
+export interface BreakerAdmission {
+  readonly state: BreakerMachineState;
   readonly verdict: "call" | "probe" | "reject";
   /** When rejected: ms until a call may be admitted again. */
   readonly retryAfterMs: number;
 }
 
 /** The machine's fixed configuration. */
-export interface MachineConfig {
+export interface BreakerMachineConfig {
   readonly strategy: BreakerStrategy;
   /** How long to stay open after the `trips`-th consecutive open (1 for the first). */
   readonly openFor: (trips: number) => number;
@@ -68,33 +68,33 @@ export interface MachineConfig {
  * successful call in a closed breaker returns the very same state object (no allocation).
  *
  * @example
- * const m = machine({ strategy: consecutive({ threshold: 2 }), openFor: () => 1000, halfOpenProbes: 1, successThreshold: 1, maxHalfOpenMs: 5000 });
+ * const m = breakerMachine({ strategy: consecutive({ threshold: 2 }), openFor: () => 1000, halfOpenProbes: 1, successThreshold: 1, maxHalfOpenMs: 5000 });
  * let s = m.initial();
  * s = m.transition(s, { type: "failure", epoch: s.epoch, durationMs: 0 }, 0);
  */
-export interface Machine {
-  readonly config: MachineConfig;
-  initial(): MachineState;
-  admit(state: MachineState, now: number): Admission;
-  transition(state: MachineState, event: MachineEvent, now: number): MachineState;
+export interface BreakerMachine {
+  readonly config: BreakerMachineConfig;
+  initial(): BreakerMachineState;
+  admit(state: BreakerMachineState, now: number): BreakerAdmission;
+  transition(state: BreakerMachineState, event: BreakerMachineEvent, now: number): BreakerMachineState;
   /** Applies time alone: a half-open that outlived `maxHalfOpenMs` re-opens. */
-  settle(state: MachineState, now: number): MachineState;
+  settle(state: BreakerMachineState, now: number): BreakerMachineState;
 }
 
-/** Builds the pure breaker machine for a configuration. @example const m = machine(config); */
-export function machine(config: MachineConfig): Machine {
-  const closed = (epoch: number): MachineState => ({
+/** Builds the pure breaker machine for a configuration. @example const m = breakerMachine(config); */
+export function breakerMachine(config: BreakerMachineConfig): BreakerMachine {
+  const closed = (epoch: number): BreakerMachineState => ({
     kind: "closed",
     epoch,
     window: config.strategy.create(),
   });
   const open = (
-    state: MachineState,
+    state: BreakerMachineState,
     now: number,
     reason: string,
     trips: number,
     until?: number,
-  ): MachineState => ({
+  ): BreakerMachineState => ({
     kind: "open",
     epoch: state.epoch + 1,
     openedAt: now,
@@ -105,7 +105,7 @@ export function machine(config: MachineConfig): Machine {
 
   // A half-open that outlived maxHalfOpenMs re-opens as of the moment it expired, not the moment someone
   // noticed, so the outcome does not depend on when the state is observed.
-  const settle = (state: MachineState, now: number): MachineState =>
+  const settle = (state: BreakerMachineState, now: number): BreakerMachineState =>
     state.kind === "half-open" && now - state.since >= config.maxHalfOpenMs
       ? open(state, state.since + config.maxHalfOpenMs, "half_open_timeout", state.trips + 1)
       : state;
@@ -115,7 +115,7 @@ export function machine(config: MachineConfig): Machine {
     initial: () => closed(0),
     settle,
 
-    admit(current: MachineState, now: number): Admission {
+    admit(current: BreakerMachineState, now: number): BreakerAdmission {
       const state = settle(current, now);
       switch (state.kind) {
         case "closed":
@@ -148,7 +148,7 @@ export function machine(config: MachineConfig): Machine {
       }
     },
 
-    transition(current: MachineState, event: MachineEvent, now: number): MachineState {
+    transition(current: BreakerMachineState, event: BreakerMachineEvent, now: number): BreakerMachineState {
       switch (event.type) {
         case "isolate":
           return current.kind === "isolated" ? current : { kind: "isolated", epoch: current.epoch + 1 };
