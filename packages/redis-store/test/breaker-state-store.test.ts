@@ -57,10 +57,18 @@ async function eventually(ask: () => Promise<unknown>, want: unknown, tries = 20
 }
 
 afterEach(async () => {
+  const exits: (number | null)[] = [];
   for (const w of workers.splice(0)) {
+    const exited = new Promise<number | null>((resolve) =>
+      w.child.exitCode !== null ? resolve(w.child.exitCode) : w.child.once("exit", (code) => resolve(code)),
+    );
     if (w.child.connected) await w.send("exit");
-    if (w.child.exitCode === null) w.child.kill("SIGKILL");
+    // A worker must exit by itself once its store is closed; the guard only stops a leak from hanging the run.
+    const guard = setTimeout(() => w.child.kill("SIGKILL"), 10_000);
+    exits.push(await exited);
+    clearTimeout(guard);
   }
+  expect(exits.every((code) => code === 0)).toBe(true);
 });
 
 describe.skipIf(!url)("redisBreakerStateStore across processes", () => {

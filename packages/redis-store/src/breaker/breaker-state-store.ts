@@ -7,8 +7,23 @@ import {
   type SharedBreakerState,
   systemClock,
 } from "@goggles/core";
-import { type RedisClient, type RedisInput, redisClient } from "../client/redis-client.js";
+import {
+  isRedisClient,
+  type RedisClient,
+  type RedisInput,
+  type RedisSubscription,
+  redisClient,
+} from "../client/redis-client.js";
 import { defineScript } from "../script/define-script.js";
+
+/** A `BreakerStateStore` over Redis; `dispose()` stops its pub/sub subscription (never your client). */
+export interface RedisBreakerStateStore extends BreakerStateStore, AsyncDisposable {
+  /**
+   * Unsubscribes, and closes the pub/sub connection the store opened when it was given a driver client.
+   * Breakers using the store keep working locally. Idempotent.
+   */
+  dispose(): Promise<void>;
+}
 
 /** Options of `redisBreakerStateStore()`. */
 export interface RedisBreakerStateStoreOptions {
@@ -81,7 +96,8 @@ interface Message {
  * const store = redisBreakerStateStore({ client: new Redis(url, { enableOfflineQueue: false }) });
  * const breaker = circuitBreaker({ name: "payments", store, halfOpenProbes: 2 });
  */
-export function redisBreakerStateStore(options: RedisBreakerStateStoreOptions): BreakerStateStore {
+export function redisBreakerStateStore(options: RedisBreakerStateStoreOptions): RedisBreakerStateStore {
+  const owned = !isRedisClient(options.client);
   const redis: RedisClient = redisClient(options.client);
   const cacheTtlMs = options.cacheTtlMs ?? 1_000;
   const lingerMs = options.lingerMs ?? 60_000;
@@ -89,7 +105,8 @@ export function redisBreakerStateStore(options: RedisBreakerStateStoreOptions): 
   const clock = options.clock ?? systemClock;
   const onEvent = options.onEvent;
   const cache = new Map<string, Cached>();
-  let subscribed: Promise<unknown> | undefined;
+  let subscribed: Promise<RedisSubscription | undefined> | undefined;
+  let closed = false;
 
   const stateKey = (key: string) => `breaker:{${key}}:state`;
   const probeKey = (key: string, i: number) => `breaker:{${key}}:probe:${i}`;
@@ -136,10 +153,11 @@ export function redisBreakerStateStore(options: RedisBreakerStateStoreOptions): 
   };
 
   const subscribe = () => {
-    if (subscribed !== undefined) return;
+    if (subscribed !== undefined || closed) return;
     subscribed = redis.subscribe(CHANNEL, onMessage).catch((error: unknown) => {
       subscribed = undefined; // try again on a later read
       failed("subscribe", "cached reads only")(error);
+      return undefined;
     });
   };
 
@@ -175,7 +193,21 @@ export function redisBreakerStateStore(options: RedisBreakerStateStoreOptions): 
       .catch(failed("publish", "others see it on their next read"));
   };
 
+  const dispose = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    try {
+      await (await subscribed)?.unsubscribe();
+      if (owned) await redis.close();
+    } catch (error) {
+      failed("dispose", "none")(error);
+    }
+  };
+
   return {
+    dispose,
+    [Symbol.asyncDispose]: dispose,
+
     peek(key, now) {
       subscribe();
       let entry = cache.get(key);
