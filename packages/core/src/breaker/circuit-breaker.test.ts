@@ -4,7 +4,7 @@ import type { GogglesEvent } from "../events.js";
 import { FakeClock } from "../testing/fake-clock.js";
 import { circuitBreaker } from "./circuit-breaker.js";
 import { memoryBreakerStateStore } from "./state-store.js";
-import { consecutive, countWindow, slowCalls } from "./strategies.js";
+import { consecutive, countWindow, slowCalls, timeWindow } from "./strategies.js";
 
 const boom = () => Promise.reject(new Error("boom"));
 const ok = () => Promise.resolve("ok");
@@ -193,6 +193,26 @@ describe("circuitBreaker", () => {
     expect(breaker.state).toBe("closed");
     await breaker.execute(ok);
     expect(breaker.state).toBe("open"); // 1 slow of 2 calls: 50%
+  });
+
+  it("forgets failures that slid out of a time window, and respects minimumCalls", async () => {
+    const clock = new FakeClock();
+    const breaker = circuitBreaker({
+      strategy: timeWindow({ windowMs: 1_000, buckets: 4, failureRate: 0.5, minimumCalls: 4 }),
+      clock,
+    });
+    await trip(breaker, 3); // 3 of 3 failed, but fewer than minimumCalls
+    expect(breaker.state).toBe("closed");
+    await clock.advance(1_000); // those three slide out
+    await breaker.execute(ok);
+    await breaker.execute(ok);
+    await breaker.execute(ok);
+    await trip(breaker, 1); // 1 of 4 in the window: 25%
+    expect(breaker.state).toBe("closed");
+    await trip(breaker, 1); // 2 of 5: 40%
+    expect(breaker.state).toBe("closed");
+    await trip(breaker, 1); // 3 of 6: 50%
+    expect(breaker.state).toBe("open");
   });
 
   it("isolates until reset, and restores from toJSON", async () => {
