@@ -2,7 +2,10 @@
 // It is bundled for each runtime with that runtime's export conditions and run there (see runtimes.ts).
 import {
   boundary,
+  circuitBreaker,
   clientIp,
+  consecutive,
+  constantBackoff,
   contentTooLarge,
   createBoundaryRequest,
   escapeAttribute,
@@ -11,15 +14,20 @@ import {
   fromRequest,
   ipFilter,
   ipKey,
+  isBrokenCircuitError,
   isProblemError,
+  isTimeoutError,
   json,
   normalizeText,
   parseJson,
   pass,
   problemResponse,
+  retry,
   safeUrl,
   sanitize,
   sanitizeHtml,
+  timeout,
+  wrap,
 } from "@goggles/core";
 import { FakeClock } from "@goggles/core/testing";
 import * as v from "valibot";
@@ -176,6 +184,55 @@ export const checks: readonly Check[] = [
       assert(escapeAttribute("a b") === "a&#x20;b", "escapeAttribute");
       const clean = sanitize({ bio: "<b>x</b><script>y</script>", n: 1 }, { bio: sanitizeHtml });
       assert(clean.bio === "<b>x</b>" && clean.n === 1, "sanitize");
+    },
+  },
+  {
+    name: "outbound policies: a per-call timeout aborts its own signal, retry and the breaker count attempts",
+    async run() {
+      const clock = new FakeClock(0);
+      const breaker = circuitBreaker({ strategy: consecutive({ threshold: 2 }), openFor: 1_000, clock });
+      const policy = wrap(
+        retry({ maxAttempts: 2, backoff: constantBackoff(10), clock }),
+        breaker,
+        timeout(100, { clock }),
+      );
+      const signals: AbortSignal[] = [];
+      const call = policy
+        .execute(({ signal }) => {
+          if (signal) signals.push(signal);
+          return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      await clock.advance(100);
+      await clock.advance(10);
+      await clock.advance(100);
+      const error = await call;
+      assert(isTimeoutError(error), "the last attempt's TimeoutError");
+      assert(
+        signals.length === 2 && signals.every((s) => s.aborted && isTimeoutError(s.reason)),
+        "own signals",
+      );
+      const refused = await breaker
+        .execute(() => "x")
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert(isBrokenCircuitError(refused) && refused.retryAfterMs === 1_000, "open after two failures");
+      assert(clock.pending === 0, "no sleeper left");
+      const real = await timeout(5)
+        .execute(
+          ({ signal }) =>
+            new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason))),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert(isTimeoutError(real), "the system clock's timeout");
     },
   },
 ];
