@@ -104,7 +104,7 @@ export { WebhookEvent } from "./webhook/webhook-event.js";
 // ── API keys ───────────────────────────────────────────────────────────────────────────────────
 export type { ApiKeyIdentity, ApiKeyOptions, ApiKeyRecord } from "./auth/api-key.js";
 export { apiKey } from "./auth/api-key.js";
-export type { GeneratedApiKey, GenerateApiKeyOptions, ParsedApiKey } from "./auth/api-keys.js";
+export type { GenerateApiKeyOptions, GeneratedApiKey, ParsedApiKey } from "./auth/api-keys.js";
 export { apiKeys } from "./auth/api-keys.js";
 // (end of API keys)
 

@@ -51,7 +51,9 @@ function problem(detail: string) {
  * const verdict = await protect(fromRequest(request));
  * if (verdict.ok) verdict.value.apiKey.principal; // the owner
  */
-export function apiKey<P, Name extends string = "apiKey">(options: ApiKeyOptions<P, Name>): Guard<Name, ApiKeyIdentity<P>> {
+export function apiKey<P, Name extends string = "apiKey">(
+  options: ApiKeyOptions<P, Name>,
+): Guard<Name, ApiKeyIdentity<P>> {
   const name = (options.name ?? "apiKey") as Name;
   const header = options.header?.toLowerCase();
   return {

@@ -25,7 +25,8 @@ const CRC_TABLE = /* @__PURE__ */ (() => {
 /** CRC-32 (IEEE) of an ASCII string. */
 export function crc32(text: string): number {
   let c = 0xffffffff;
-  for (let i = 0; i < text.length; i++) c = (CRC_TABLE[(c ^ text.charCodeAt(i)) & 0xff] as number) ^ (c >>> 8);
+  for (let i = 0; i < text.length; i++)
+    c = (CRC_TABLE[(c ^ text.charCodeAt(i)) & 0xff] as number) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
@@ -93,11 +94,15 @@ function parse(key: string, expectedPrefix?: string): ParsedApiKey | undefined {
   const id = key.slice(first + 1, second);
   const tail = key.slice(second + 1);
   if (!PREFIX.test(prefix) || (expectedPrefix !== undefined && prefix !== expectedPrefix)) return undefined;
-  if (id.length !== API_KEY_ID_LENGTH || tail.length !== API_KEY_SECRET_LENGTH + API_KEY_CHECKSUM_LENGTH) return undefined;
+  if (id.length !== API_KEY_ID_LENGTH || tail.length !== API_KEY_SECRET_LENGTH + API_KEY_CHECKSUM_LENGTH)
+    return undefined;
   if (!BODY.test(id) || !BODY.test(tail)) return undefined;
   const secret = tail.slice(0, API_KEY_SECRET_LENGTH);
   const checksum = tail.slice(API_KEY_SECRET_LENGTH);
-  if (base62Fixed(crc32(key.slice(0, key.length - API_KEY_CHECKSUM_LENGTH)), API_KEY_CHECKSUM_LENGTH) !== checksum) {
+  if (
+    base62Fixed(crc32(key.slice(0, key.length - API_KEY_CHECKSUM_LENGTH)), API_KEY_CHECKSUM_LENGTH) !==
+    checksum
+  ) {
     return undefined;
   }
   return { prefix, id, secret };

@@ -1,6 +1,7 @@
 // The backend `#crypto` resolves to in this runtime (WebCrypto under the source condition, in Node and edge).
-import { backend, digest, hmac, hmacKey, randomBytes, timingSafeEqual } from "#crypto";
+
 import { describe, expect, it } from "vitest";
+import { backend, digest, hmac, hmacKey, randomBytes, timingSafeEqual } from "#crypto";
 import { toHex } from "./encoding.js";
 import { HMAC_VECTORS } from "./vectors.js";
 
@@ -21,7 +22,9 @@ describe(`#crypto (${backend})`, () => {
   });
 
   it("digests SHA-256", async () => {
-    expect(toHex(await digest("SHA-256", "abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(toHex(await digest("SHA-256", "abc"))).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
   });
 
   it("compares bytes: equal, one bit off, other length", () => {

@@ -26,7 +26,9 @@ describe("node:crypto backend", () => {
           const a = node.hmac(node.hmacKey(algorithm, key), parts);
           const b = await web.hmac(web.hmacKey(algorithm, key), parts);
           expect(toHex(a)).toBe(toHex(b));
-          expect(toHex(node.digest(algorithm, parts[0] ?? ""))).toBe(toHex(await web.digest(algorithm, parts[0] ?? "")));
+          expect(toHex(node.digest(algorithm, parts[0] ?? ""))).toBe(
+            toHex(await web.digest(algorithm, parts[0] ?? "")),
+          );
         },
       ),
       { numRuns: 100 },

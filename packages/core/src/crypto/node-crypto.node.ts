@@ -3,7 +3,11 @@
 import * as nodeCrypto from "node:crypto";
 import { type Chunk, type CryptoBackend, DIGEST_SIZE, type HashAlgorithm, type HmacKey } from "./types.js";
 
-const NAMES: Readonly<Record<HashAlgorithm, string>> = { "SHA-1": "sha1", "SHA-256": "sha256", "SHA-512": "sha512" };
+const NAMES: Readonly<Record<HashAlgorithm, string>> = {
+  "SHA-1": "sha1",
+  "SHA-256": "sha256",
+  "SHA-512": "sha512",
+};
 
 interface NodeHmacKey extends HmacKey {
   readonly name: string;

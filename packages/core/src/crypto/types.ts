@@ -32,4 +32,8 @@ export interface CryptoBackend {
 }
 
 /** Digest sizes in bytes. */
-export const DIGEST_SIZE: Readonly<Record<HashAlgorithm, number>> = { "SHA-1": 20, "SHA-256": 32, "SHA-512": 64 };
+export const DIGEST_SIZE: Readonly<Record<HashAlgorithm, number>> = {
+  "SHA-1": 20,
+  "SHA-256": 32,
+  "SHA-512": 64,
+};

@@ -33,7 +33,12 @@ function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 /** Prepares a key; the `CryptoKey` is imported on first use and cached on the returned object. */
 export function hmacKey(algorithm: HashAlgorithm, secret: Uint8Array): HmacKey {
-  const key: WebHmacKey = { algorithm, size: DIGEST_SIZE[algorithm], secret: secret.slice(), imported: undefined };
+  const key: WebHmacKey = {
+    algorithm,
+    size: DIGEST_SIZE[algorithm],
+    secret: secret.slice(),
+    imported: undefined,
+  };
   return key;
 }
 
@@ -41,9 +46,13 @@ export function hmacKey(algorithm: HashAlgorithm, secret: Uint8Array): HmacKey {
 export async function hmac(key: HmacKey, parts: readonly Chunk[]): Promise<Uint8Array> {
   const k = key as WebHmacKey;
   if (k.imported === undefined) {
-    k.imported = crypto.subtle.importKey("raw", buffer(k.secret), { name: "HMAC", hash: k.algorithm }, false, [
-      "sign",
-    ]);
+    k.imported = crypto.subtle.importKey(
+      "raw",
+      buffer(k.secret),
+      { name: "HMAC", hash: k.algorithm },
+      false,
+      ["sign"],
+    );
     // A failed import must not poison the key for later calls.
     k.imported.catch(() => {
       k.imported = undefined;

@@ -4,7 +4,9 @@ import { type Clock, systemClock } from "../clock.js";
 export type ReplayState = "in_flight" | "processed";
 
 /** What `claim` answers: the id is now ours, or someone already holds it (still processing, or done). */
-export type ReplayClaim = { readonly claimed: true } | { readonly claimed: false; readonly state: ReplayState };
+export type ReplayClaim =
+  | { readonly claimed: true }
+  | { readonly claimed: false; readonly state: ReplayState };
 
 /**
  * Remembers webhook delivery ids so a delivery is processed once. The contract is atomic per id: of
@@ -54,7 +56,8 @@ export class MemoryReplayStore implements ReplayStore {
 
   constructor(options: MemoryReplayStoreOptions = {}) {
     const maxKeys = options.maxKeys ?? 100_000;
-    if (!(Number.isInteger(maxKeys) && maxKeys > 0)) throw new RangeError("maxKeys must be a positive integer.");
+    if (!(Number.isInteger(maxKeys) && maxKeys > 0))
+      throw new RangeError("maxKeys must be a positive integer.");
     this.#maxKeys = maxKeys;
     this.#clock = options.clock ?? systemClock;
   }

@@ -1,5 +1,5 @@
-import { type Clock, systemClock } from "../clock.js";
 import { randomBytes } from "#crypto";
+import { type Clock, systemClock } from "../clock.js";
 import { toHex } from "../crypto/encoding.js";
 import type { WebhookProvider } from "./provider.js";
 import { rawBody, type WebhookBody } from "./verify.js";
@@ -25,10 +25,15 @@ export interface SignWebhookInput {
  * const headers = await signWebhook(provider, { body: JSON.stringify(event) });
  * await fetch(endpoint, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body });
  */
-export function signWebhook(provider: WebhookProvider, input: SignWebhookInput): Promise<Record<string, string>> {
+export function signWebhook(
+  provider: WebhookProvider,
+  input: SignWebhookInput,
+): Promise<Record<string, string>> {
   const timestamp = input.timestamp ?? Math.floor((input.clock ?? systemClock).now() / 1000);
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    return Promise.reject(new RangeError("signWebhook: timestamp must be a non-negative integer of seconds."));
+    return Promise.reject(
+      new RangeError("signWebhook: timestamp must be a non-negative integer of seconds."),
+    );
   }
   return provider.sign({
     body: rawBody(input.body),

@@ -1,9 +1,15 @@
 // Shared by every provider: secrets, header lookup, timestamps, strict signature matching, failures.
 import { hmac, hmacKey, timingSafeEqual } from "#crypto";
-import type { Chunk, HashAlgorithm, HmacKey } from "../crypto/types.js";
 import { utf8 } from "../crypto/encoding.js";
+import type { Chunk, HashAlgorithm, HmacKey } from "../crypto/types.js";
 import { badRequest, type Problem, unauthorized } from "../problem.js";
-import type { ProviderOptions, WebhookFailure, WebhookFailureReason, WebhookSecret, WebhookSecrets } from "./provider.js";
+import type {
+  ProviderOptions,
+  WebhookFailure,
+  WebhookFailureReason,
+  WebhookSecret,
+  WebhookSecrets,
+} from "./provider.js";
 
 /** Default tolerance for signed timestamps, both ways: 5 minutes, as Stripe, Slack and Standard Webhooks use. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -17,8 +23,10 @@ export function keysOf(
   algorithm: HashAlgorithm,
   decode: (secret: string) => Uint8Array = utf8,
 ): HmacKey[] {
-  const list: readonly WebhookSecret[] = typeof secrets === "string" || secrets instanceof Uint8Array ? [secrets] : secrets;
-  if (!Array.isArray(list) || list.length === 0) throw new TypeError(`${provider}: at least one secret is required.`);
+  const list: readonly WebhookSecret[] =
+    typeof secrets === "string" || secrets instanceof Uint8Array ? [secrets] : secrets;
+  if (!Array.isArray(list) || list.length === 0)
+    throw new TypeError(`${provider}: at least one secret is required.`);
   return list.map((secret, i) => {
     const bytes = typeof secret === "string" ? decode(secret) : secret;
     if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
@@ -29,7 +37,10 @@ export function keysOf(
 }
 
 /** The tolerance and replay TTL a provider reports, validated. */
-export function windowOf(options: ProviderOptions, timestamped: boolean): { tolerance: number | undefined; ttl: number } {
+export function windowOf(
+  options: ProviderOptions,
+  timestamped: boolean,
+): { tolerance: number | undefined; ttl: number } {
   const tolerance = timestamped ? (options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS) : undefined;
   if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0)) {
     throw new RangeError("toleranceSeconds must be a non-negative number.");
@@ -72,7 +83,8 @@ export function checkTimestamp(
   now: number,
   tolerance: number,
 ): number | WebhookFailure {
-  if (!DIGITS.test(raw)) return rejected(provider, "malformed_header", `The ${header} timestamp is not a number of seconds.`);
+  if (!DIGITS.test(raw))
+    return rejected(provider, "malformed_header", `The ${header} timestamp is not a number of seconds.`);
   const seconds = Number(raw);
   if (Math.abs(now / 1000 - seconds) > tolerance) {
     return rejected(

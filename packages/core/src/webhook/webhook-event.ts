@@ -72,13 +72,15 @@ export class WebhookEvent<T = unknown> {
 
   /** The verified body as bytes. */
   get body(): Uint8Array {
-    if (this.#bytes === undefined) this.#bytes = typeof this.#raw === "string" ? encoder.encode(this.#raw) : this.#raw;
+    if (this.#bytes === undefined)
+      this.#bytes = typeof this.#raw === "string" ? encoder.encode(this.#raw) : this.#raw;
     return this.#bytes;
   }
 
   /** The verified body as text (UTF-8). */
   get text(): string {
-    if (this.#text === undefined) this.#text = typeof this.#raw === "string" ? this.#raw : decoder.decode(this.#raw);
+    if (this.#text === undefined)
+      this.#text = typeof this.#raw === "string" ? this.#raw : decoder.decode(this.#raw);
     return this.#text;
   }
 

@@ -1,5 +1,5 @@
-import type { Guard } from "../http/guard.js";
 import type { BoundaryRequest } from "../http/boundary-request.js";
+import type { Guard } from "../http/guard.js";
 import { conflict, PROBLEM_TYPE_BASE, type Problem, serviceUnavailable } from "../problem.js";
 import type { WebhookFailure, WebhookProvider } from "./provider.js";
 import type { ReplayStore } from "./replay.js";
@@ -62,7 +62,8 @@ export function webhook<Name extends string = "webhook">(
   const name = (options.name ?? "webhook") as Name;
   const replay = options.replay;
   const store = replay === undefined ? undefined : "store" in replay ? replay.store : replay;
-  const settings: { ttlMs?: number; leaseMs?: number } = replay !== undefined && "store" in replay ? replay : {};
+  const settings: { ttlMs?: number; leaseMs?: number } =
+    replay !== undefined && "store" in replay ? replay : {};
   const ttlMs = settings.ttlMs ?? provider.replayTtlMs;
   const leaseMs = Math.min(settings.leaseMs ?? DEFAULT_REPLAY_LEASE_MS, ttlMs);
   const limits = options.maxBodyBytes === undefined ? undefined : { maxBytes: options.maxBodyBytes };
@@ -72,9 +73,18 @@ export function webhook<Name extends string = "webhook">(
     name,
     async check({ request, clock, emit }) {
       const body = await request.body(limits);
-      const verdict = await verifyWebhook(provider, { body, headers: request.headers, url: urlOf(request), clock });
+      const verdict = await verifyWebhook(provider, {
+        body,
+        headers: request.headers,
+        url: urlOf(request),
+        clock,
+      });
       if (!verdict.ok) {
-        emit({ type: "webhook_rejected", provider: provider.name, reason: (verdict as WebhookFailure).reason });
+        emit({
+          type: "webhook_rejected",
+          provider: provider.name,
+          reason: (verdict as WebhookFailure).reason,
+        });
         return verdict;
       }
       const event = verdict.value;
@@ -94,12 +104,19 @@ export function webhook<Name extends string = "webhook">(
           errorName: error instanceof Error ? error.name : typeof error,
           fallback: "refuse",
         });
-        return { ok: false, problem: serviceUnavailable({ detail: "Replay protection is unavailable; retry later." }) };
+        return {
+          ok: false,
+          problem: serviceUnavailable({ detail: "Replay protection is unavailable; retry later." }),
+        };
       }
       if (!claim.claimed) {
         const inFlight = claim.state === "in_flight";
         emit({ type: "webhook_replayed", provider: provider.name, id: event.id ?? "(signature)", inFlight });
-        const failure: WebhookFailure = { ok: false, problem: replayed(provider.name, inFlight ? 409 : 200), reason: "replayed" };
+        const failure: WebhookFailure = {
+          ok: false,
+          problem: replayed(provider.name, inFlight ? 409 : 200),
+          reason: "replayed",
+        };
         return failure;
       }
       emit({ type: "webhook_verified", provider: provider.name, ...(event.id ? { id: event.id } : {}) });

@@ -32,9 +32,11 @@ export function github(options: GitHubOptions): WebhookProvider {
       if (header === undefined) return rejected(name, "missing_header", `The ${HEADER} header is missing.`);
       const value = header.startsWith("sha256=") ? header.slice(7) : undefined;
       const bytes = value === undefined ? undefined : fromHex(value, 32);
-      if (bytes === undefined) return rejected(name, "malformed_header", `The ${HEADER} header is not sha256= and 64 hex digits.`);
+      if (bytes === undefined)
+        return rejected(name, "malformed_header", `The ${HEADER} header is not sha256= and 64 hex digits.`);
       const match = await matchSignature(keys, [request.body], [bytes]);
-      if (match < 0) return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
+      if (match < 0)
+        return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       const id = request.header("x-github-delivery");
       return {
         ok: true,

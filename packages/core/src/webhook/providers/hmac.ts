@@ -77,7 +77,8 @@ export function hmac(options: HmacOptions): WebhookProvider {
     (timestampHeader === undefined
       ? ({ body }: SignedContentInput) => [body]
       : ({ body, timestamp }: SignedContentInput) => [`${timestamp}.`, body]);
-  const decodeSignature = encoding === "hex" ? (s: string) => fromHex(s, size) : (s: string) => fromBase64(s, size);
+  const decodeSignature =
+    encoding === "hex" ? (s: string) => fromHex(s, size) : (s: string) => fromBase64(s, size);
   const encodeSignature = encoding === "hex" ? toHex : toBase64;
 
   return {
@@ -90,13 +91,18 @@ export function hmac(options: HmacOptions): WebhookProvider {
       const encoded = value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
       const bytes = encoded === undefined ? undefined : decodeSignature(encoded);
       if (bytes === undefined) {
-        return rejected(name, "malformed_header", `The ${header} header is not ${prefix}${encoding} of ${size} bytes.`);
+        return rejected(
+          name,
+          "malformed_header",
+          `The ${header} header is not ${prefix}${encoding} of ${size} bytes.`,
+        );
       }
       let timestamp: string | undefined;
       let seconds: number | undefined;
       if (timestampHeader !== undefined) {
         timestamp = request.header(timestampHeader);
-        if (timestamp === undefined) return rejected(name, "missing_header", `The ${timestampHeader} header is missing.`);
+        if (timestamp === undefined)
+          return rejected(name, "missing_header", `The ${timestampHeader} header is missing.`);
         const checked = checkTimestamp(name, timestampHeader, timestamp, request.now, tolerance as number);
         if (typeof checked !== "number") return checked;
         seconds = checked;
@@ -104,7 +110,8 @@ export function hmac(options: HmacOptions): WebhookProvider {
       const id = idHeader === undefined ? undefined : request.header(idHeader) || undefined;
       const parts = content({ body: request.body, timestamp, id });
       const match = await matchSignature(keys, parts, [bytes]);
-      if (match < 0) return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
+      if (match < 0)
+        return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       return {
         ok: true,
         value: new WebhookEvent({
@@ -118,7 +125,10 @@ export function hmac(options: HmacOptions): WebhookProvider {
     },
     async sign({ body, timestamp, id }) {
       const ts = timestampHeader === undefined ? undefined : String(timestamp);
-      const signature = await signWith(keys, content({ body, timestamp: ts, id: idHeader === undefined ? undefined : id }));
+      const signature = await signWith(
+        keys,
+        content({ body, timestamp: ts, id: idHeader === undefined ? undefined : id }),
+      );
       const headers: Record<string, string> = { [header.toLowerCase()]: prefix + encodeSignature(signature) };
       if (timestampHeader !== undefined) headers[timestampHeader.toLowerCase()] = ts as string;
       if (idHeader !== undefined) headers[idHeader.toLowerCase()] = id;

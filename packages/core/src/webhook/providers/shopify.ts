@@ -31,13 +31,21 @@ export function shopify(options: ShopifyOptions): WebhookProvider {
       const header = request.header("x-shopify-hmac-sha256");
       if (header === undefined) return rejected(name, "missing_header", `The ${HEADER} header is missing.`);
       const bytes = fromBase64(header, 32);
-      if (bytes === undefined) return rejected(name, "malformed_header", `The ${HEADER} header is not base64 of 32 bytes.`);
+      if (bytes === undefined)
+        return rejected(name, "malformed_header", `The ${HEADER} header is not base64 of 32 bytes.`);
       const match = await matchSignature(keys, [request.body], [bytes]);
-      if (match < 0) return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
+      if (match < 0)
+        return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       const id = request.header("x-shopify-webhook-id") || request.header("x-shopify-event-id") || undefined;
       return {
         ok: true,
-        value: new WebhookEvent({ provider: name, raw: request.body, id, timestamp: undefined, signature: header }),
+        value: new WebhookEvent({
+          provider: name,
+          raw: request.body,
+          id,
+          timestamp: undefined,
+          signature: header,
+        }),
       };
     },
     async sign({ body, id }) {

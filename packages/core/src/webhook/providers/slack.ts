@@ -33,15 +33,19 @@ export function slack(options: SlackOptions): WebhookProvider {
     async verify(request) {
       const header = request.header("x-slack-signature");
       const timestamp = request.header("x-slack-request-timestamp");
-      if (header === undefined) return rejected(name, "missing_header", `The ${SIGNATURE} header is missing.`);
-      if (timestamp === undefined) return rejected(name, "missing_header", `The ${TIMESTAMP} header is missing.`);
+      if (header === undefined)
+        return rejected(name, "missing_header", `The ${SIGNATURE} header is missing.`);
+      if (timestamp === undefined)
+        return rejected(name, "missing_header", `The ${TIMESTAMP} header is missing.`);
       const value = header.startsWith("v0=") ? header.slice(3) : undefined;
       const bytes = value === undefined ? undefined : fromHex(value, 32);
-      if (bytes === undefined) return rejected(name, "malformed_header", `The ${SIGNATURE} header is not v0= and 64 hex digits.`);
+      if (bytes === undefined)
+        return rejected(name, "malformed_header", `The ${SIGNATURE} header is not v0= and 64 hex digits.`);
       const seconds = checkTimestamp(name, TIMESTAMP, timestamp, request.now, toleranceSeconds);
       if (typeof seconds !== "number") return seconds;
       const match = await matchSignature(keys, [`v0:${timestamp}:`, request.body], [bytes]);
-      if (match < 0) return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
+      if (match < 0)
+        return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       return {
         ok: true,
         value: new WebhookEvent({
@@ -55,7 +59,10 @@ export function slack(options: SlackOptions): WebhookProvider {
     },
     async sign({ body, timestamp }) {
       const signature = await signWith(keys, [`v0:${timestamp}:`, body]);
-      return { "x-slack-signature": `v0=${toHex(signature)}`, "x-slack-request-timestamp": String(timestamp) };
+      return {
+        "x-slack-signature": `v0=${toHex(signature)}`,
+        "x-slack-request-timestamp": String(timestamp),
+      };
     },
   };
 }

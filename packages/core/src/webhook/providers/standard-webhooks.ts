@@ -13,7 +13,8 @@ export interface StandardWebhooksOptions extends ProviderOptions {
 
 function decodeSecret(secret: string): Uint8Array {
   const key = fromBase64(secret.startsWith("whsec_") ? secret.slice(6) : secret);
-  if (key === undefined) throw new TypeError("standardWebhooks: the secret is not whsec_ followed by base64.");
+  if (key === undefined)
+    throw new TypeError("standardWebhooks: the secret is not whsec_ followed by base64.");
   return key;
 }
 
@@ -44,9 +45,12 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookProvi
       }
       const id = request.header(`${prefix}-id`);
       const timestamp = request.header(`${prefix}-timestamp`);
-      if (signatures === undefined) return rejected(name, "missing_header", "The webhook-signature header is missing.");
-      if (id === undefined || id === "") return rejected(name, "missing_header", `The ${prefix}-id header is missing.`);
-      if (timestamp === undefined) return rejected(name, "missing_header", `The ${prefix}-timestamp header is missing.`);
+      if (signatures === undefined)
+        return rejected(name, "missing_header", "The webhook-signature header is missing.");
+      if (id === undefined || id === "")
+        return rejected(name, "missing_header", `The ${prefix}-id header is missing.`);
+      if (timestamp === undefined)
+        return rejected(name, "missing_header", `The ${prefix}-timestamp header is missing.`);
       const seconds = checkTimestamp(name, `${prefix}-timestamp`, timestamp, request.now, toleranceSeconds);
       if (typeof seconds !== "number") return seconds;
       const candidates: Uint8Array[] = [];
@@ -54,21 +58,31 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookProvi
       for (const entry of signatures.split(" ")) {
         if (entry === "") continue;
         const comma = entry.indexOf(",");
-        if (comma <= 0) return rejected(name, "malformed_header", `The ${prefix}-signature header is malformed.`);
+        if (comma <= 0)
+          return rejected(name, "malformed_header", `The ${prefix}-signature header is malformed.`);
         if (entry.slice(0, comma) !== "v1") continue; // other schemes (v1a: asymmetric) are not ours to check
         const value = entry.slice(comma + 1);
         const bytes = fromBase64(value, 32);
         if (bytes === undefined) {
-          return rejected(name, "malformed_header", `A v1 signature in ${prefix}-signature is not base64 of 32 bytes.`);
+          return rejected(
+            name,
+            "malformed_header",
+            `A v1 signature in ${prefix}-signature is not base64 of 32 bytes.`,
+          );
         }
         candidates.push(bytes);
         encoded.push(value);
       }
       if (candidates.length === 0) {
-        return rejected(name, "no_matching_signature", `The ${prefix}-signature header holds no v1 signature.`);
+        return rejected(
+          name,
+          "no_matching_signature",
+          `The ${prefix}-signature header holds no v1 signature.`,
+        );
       }
       const match = await matchSignature(keys, [`${id}.${timestamp}.`, request.body], candidates);
-      if (match < 0) return rejected(name, "no_matching_signature", "No signature matches the body and secret.");
+      if (match < 0)
+        return rejected(name, "no_matching_signature", "No signature matches the body and secret.");
       return {
         ok: true,
         value: new WebhookEvent({

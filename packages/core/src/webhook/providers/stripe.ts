@@ -42,21 +42,26 @@ export function stripe(options: StripeOptions): WebhookProvider {
         const key = item.slice(0, eq);
         const value = item.slice(eq + 1);
         if (key === "t") {
-          if (timestamp !== undefined) return rejected(name, "malformed_header", `The ${HEADER} header has two timestamps.`);
+          if (timestamp !== undefined)
+            return rejected(name, "malformed_header", `The ${HEADER} header has two timestamps.`);
           timestamp = value;
         } else if (key === "v1") {
           const bytes = fromHex(value, 32);
-          if (bytes === undefined) return rejected(name, "malformed_header", `A v1 signature in ${HEADER} is not 64 hex digits.`);
+          if (bytes === undefined)
+            return rejected(name, "malformed_header", `A v1 signature in ${HEADER} is not 64 hex digits.`);
           candidates.push(bytes);
           encoded.push(value);
         }
       }
-      if (timestamp === undefined) return rejected(name, "malformed_header", `The ${HEADER} header has no timestamp.`);
+      if (timestamp === undefined)
+        return rejected(name, "malformed_header", `The ${HEADER} header has no timestamp.`);
       const seconds = checkTimestamp(name, HEADER, timestamp, request.now, toleranceSeconds);
       if (typeof seconds !== "number") return seconds;
-      if (candidates.length === 0) return rejected(name, "no_matching_signature", `The ${HEADER} header has no v1 signature.`);
+      if (candidates.length === 0)
+        return rejected(name, "no_matching_signature", `The ${HEADER} header has no v1 signature.`);
       const match = await matchSignature(keys, [`${timestamp}.`, request.body], candidates);
-      if (match < 0) return rejected(name, "no_matching_signature", "No signature matches the body and secret.");
+      if (match < 0)
+        return rejected(name, "no_matching_signature", "No signature matches the body and secret.");
       const event: WebhookEvent = new WebhookEvent({
         provider: name,
         raw: request.body,

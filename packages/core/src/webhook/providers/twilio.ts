@@ -39,7 +39,11 @@ function urlVariants(url: string): string[] {
   if (match === null) return [url];
   const [, scheme, authority, rest] = match as unknown as [string, string, string, string];
   const port = scheme.toLowerCase() === "https" ? ":443" : ":80";
-  const other = authority.endsWith(port) ? authority.slice(0, -port.length) : /:\d+$/.test(authority) ? undefined : authority + port;
+  const other = authority.endsWith(port)
+    ? authority.slice(0, -port.length)
+    : /:\d+$/.test(authority)
+      ? undefined
+      : authority + port;
   return other === undefined ? [url] : [url, `${scheme}://${other}${rest}`];
 }
 
@@ -53,7 +57,10 @@ function bodyHashParam(url: string): string | undefined | null {
 }
 
 function isForm(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
+  return (
+    contentType !== undefined &&
+    contentType.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded"
+  );
 }
 
 /**
@@ -80,19 +87,25 @@ export function twilio(options: TwilioOptions): WebhookProvider {
       const header = request.header("x-twilio-signature");
       if (header === undefined) return rejected(name, "missing_header", `The ${HEADER} header is missing.`);
       const signature = fromBase64(header, 20);
-      if (signature === undefined) return rejected(name, "malformed_header", `The ${HEADER} header is not base64 of 20 bytes.`);
+      if (signature === undefined)
+        return rejected(name, "malformed_header", `The ${HEADER} header is not base64 of 20 bytes.`);
       const url = request.url;
       if (url === undefined || url === "") {
         throw new TypeError("twilio: verifying needs the public URL Twilio called (the `url` input).");
       }
       const bodyHash = bodyHashParam(url);
-      if (bodyHash === null) return rejected(name, "malformed_body", "The URL carries bodySHA256 more than once.");
+      if (bodyHash === null)
+        return rejected(name, "malformed_body", "The URL carries bodySHA256 more than once.");
       const body = request.body;
       const empty = typeof body === "string" ? body.length === 0 : body.byteLength === 0;
       let form: string | undefined;
       if (bodyHash === undefined && !empty) {
         if (!isForm(request.header("content-type"))) {
-          return rejected(name, "malformed_body", "Twilio signs a non-form body only through bodySHA256 in the URL.");
+          return rejected(
+            name,
+            "malformed_body",
+            "Twilio signs a non-form body only through bodySHA256 in the URL.",
+          );
         }
         form = text(body);
       }
@@ -104,12 +117,21 @@ export function twilio(options: TwilioOptions): WebhookProvider {
           break;
         }
       }
-      if (!matched) return rejected(name, "no_matching_signature", "The signature does not match the URL, body and token.");
+      if (!matched)
+        return rejected(
+          name,
+          "no_matching_signature",
+          "The signature does not match the URL, body and token.",
+        );
       if (bodyHash !== undefined) {
         const expected = fromHex(bodyHash, 32);
         const actual = await digest("SHA-256", body);
         if (expected === undefined || !timingSafeEqual(expected, actual)) {
-          return rejected(name, "body_hash_mismatch", "The body does not match the bodySHA256 the URL was signed with.");
+          return rejected(
+            name,
+            "body_hash_mismatch",
+            "The body does not match the bodySHA256 the URL was signed with.",
+          );
         }
       }
       const id = request.header("i-twilio-idempotency-token") || undefined;
