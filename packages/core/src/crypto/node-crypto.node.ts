@@ -29,7 +29,17 @@ export function hmacKey(algorithm: HashAlgorithm, secret: Uint8Array): HmacKey {
 export function hmac(key: HmacKey, parts: readonly Chunk[]): Uint8Array {
   const k = key as NodeHmacKey;
   const h = nodeCrypto.createHmac(k.name, k.key);
-  for (const part of parts) h.update(part);
+  // Each update() crosses into C++; text parts are joined first so the common case is a single call.
+  let text = "";
+  for (const part of parts) {
+    if (typeof part === "string") text += part;
+    else {
+      if (text !== "") h.update(text);
+      text = "";
+      h.update(part);
+    }
+  }
+  if (text !== "") h.update(text);
   return h.digest();
 }
 

@@ -1,7 +1,7 @@
 // Shared by every provider: secrets, header lookup, timestamps, strict signature matching, failures.
 import { hmac, hmacKey, timingSafeEqual } from "#crypto";
 import { utf8 } from "../crypto/encoding.js";
-import type { Chunk, HashAlgorithm, HmacKey } from "../crypto/types.js";
+import type { Chunk, HashAlgorithm, HmacKey, MaybePromise } from "../crypto/types.js";
 import { badRequest, type Problem, unauthorized } from "../problem.js";
 import type {
   ProviderOptions,
@@ -101,17 +101,40 @@ export function checkTimestamp(
  * to the digest length, so every comparison is constant-time over fixed-length bytes. Returns the index of
  * the matching candidate, or -1.
  */
-export async function matchSignature(
+export function matchSignature(
   keys: readonly HmacKey[],
   parts: readonly Chunk[],
   candidates: readonly Uint8Array[],
+): MaybePromise<number> {
+  // Synchronous while the backend is (node:crypto): no promise per key on the hot path.
+  for (let k = 0; k < keys.length; k++) {
+    const out = hmac(keys[k] as HmacKey, parts);
+    if (!(out instanceof Uint8Array)) return matchAsync(keys, k, out, parts, candidates);
+    const i = indexOfEqual(out, candidates);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+function indexOfEqual(expected: Uint8Array, candidates: readonly Uint8Array[]): number {
+  for (let i = 0; i < candidates.length; i++) {
+    if (timingSafeEqual(expected, candidates[i] as Uint8Array)) return i;
+  }
+  return -1;
+}
+
+async function matchAsync(
+  keys: readonly HmacKey[],
+  from: number,
+  first: Promise<Uint8Array>,
+  parts: readonly Chunk[],
+  candidates: readonly Uint8Array[],
 ): Promise<number> {
-  for (const key of keys) {
-    const out = hmac(key, parts);
-    const expected = out instanceof Uint8Array ? out : await out;
-    for (let i = 0; i < candidates.length; i++) {
-      if (timingSafeEqual(expected, candidates[i] as Uint8Array)) return i;
-    }
+  let pending: MaybePromise<Uint8Array> = first;
+  for (let k = from; k < keys.length; k++) {
+    const i = indexOfEqual(await pending, candidates);
+    if (i >= 0) return i;
+    if (k + 1 < keys.length) pending = hmac(keys[k + 1] as HmacKey, parts);
   }
   return -1;
 }

@@ -34,7 +34,8 @@ export function github(options: GitHubOptions): WebhookProvider {
       const bytes = value === undefined ? undefined : fromHex(value, 32);
       if (bytes === undefined)
         return rejected(name, "malformed_header", `The ${HEADER} header is not sha256= and 64 hex digits.`);
-      const match = await matchSignature(keys, [request.body], [bytes]);
+      const pending = matchSignature(keys, [request.body], [bytes]);
+      const match = typeof pending === "number" ? pending : await pending;
       if (match < 0)
         return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       const id = request.header("x-github-delivery");

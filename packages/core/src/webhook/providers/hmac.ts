@@ -109,7 +109,8 @@ export function hmac(options: HmacOptions): WebhookProvider {
       }
       const id = idHeader === undefined ? undefined : request.header(idHeader) || undefined;
       const parts = content({ body: request.body, timestamp, id });
-      const match = await matchSignature(keys, parts, [bytes]);
+      const pending = matchSignature(keys, parts, [bytes]);
+      const match = typeof pending === "number" ? pending : await pending;
       if (match < 0)
         return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       return {

@@ -33,7 +33,8 @@ export function shopify(options: ShopifyOptions): WebhookProvider {
       const bytes = fromBase64(header, 32);
       if (bytes === undefined)
         return rejected(name, "malformed_header", `The ${HEADER} header is not base64 of 32 bytes.`);
-      const match = await matchSignature(keys, [request.body], [bytes]);
+      const pending = matchSignature(keys, [request.body], [bytes]);
+      const match = typeof pending === "number" ? pending : await pending;
       if (match < 0)
         return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       const id = request.header("x-shopify-webhook-id") || request.header("x-shopify-event-id") || undefined;

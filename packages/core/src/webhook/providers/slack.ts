@@ -43,7 +43,8 @@ export function slack(options: SlackOptions): WebhookProvider {
         return rejected(name, "malformed_header", `The ${SIGNATURE} header is not v0= and 64 hex digits.`);
       const seconds = checkTimestamp(name, TIMESTAMP, timestamp, request.now, toleranceSeconds);
       if (typeof seconds !== "number") return seconds;
-      const match = await matchSignature(keys, [`v0:${timestamp}:`, request.body], [bytes]);
+      const pending = matchSignature(keys, [`v0:${timestamp}:`, request.body], [bytes]);
+      const match = typeof pending === "number" ? pending : await pending;
       if (match < 0)
         return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
       return {

@@ -80,7 +80,8 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookProvi
           `The ${prefix}-signature header holds no v1 signature.`,
         );
       }
-      const match = await matchSignature(keys, [`${id}.${timestamp}.`, request.body], candidates);
+      const pending = matchSignature(keys, [`${id}.${timestamp}.`, request.body], candidates);
+      const match = typeof pending === "number" ? pending : await pending;
       if (match < 0)
         return rejected(name, "no_matching_signature", "No signature matches the body and secret.");
       return {

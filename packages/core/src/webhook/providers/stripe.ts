@@ -59,7 +59,8 @@ export function stripe(options: StripeOptions): WebhookProvider {
       if (typeof seconds !== "number") return seconds;
       if (candidates.length === 0)
         return rejected(name, "no_matching_signature", `The ${HEADER} header has no v1 signature.`);
-      const match = await matchSignature(keys, [`${timestamp}.`, request.body], candidates);
+      const pending = matchSignature(keys, [`${timestamp}.`, request.body], candidates);
+      const match = typeof pending === "number" ? pending : await pending;
       if (match < 0)
         return rejected(name, "no_matching_signature", "No signature matches the body and secret.");
       const event: WebhookEvent = new WebhookEvent({

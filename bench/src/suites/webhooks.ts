@@ -1,0 +1,121 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { type Clock, github, signWebhook, standardWebhooks, stripe, verifyWebhook } from "@goggles/core";
+import { verify as octokitVerify } from "@octokit/webhooks-methods";
+import { Webhook } from "standardwebhooks";
+import Stripe from "stripe";
+import { defineSuite } from "../suite.js";
+
+// A 1 KiB Stripe-style event body.
+const payload = (() => {
+  const base = {
+    id: "evt_1PxBench",
+    object: "event",
+    type: "invoice.paid",
+    data: { object: { id: "in_1", lines: "" } },
+  };
+  const pad = 1024 - JSON.stringify(base).length;
+  base.data.object.lines = "x".repeat(pad);
+  return JSON.stringify(base);
+})();
+const stripeSecret = "whsec_bench_0123456789abcdef0123456789abcdef";
+const swSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const ghSecret = "It's a Secret to Everybody";
+
+// Signed at setup with the real time: the peers check timestamps against Date.now(); ours reads a fixed clock.
+let t = 0;
+let clock: Clock;
+let stripeHeader = "";
+let swHeaders: Record<string, string> = {};
+let ghSignature = "";
+let v1 = Buffer.alloc(0);
+
+const ours = stripe({ secret: stripeSecret });
+const oursSw = standardWebhooks({ secret: swSecret });
+const oursGh = github({ secret: ghSecret });
+const theirsSw = new Webhook(swSecret);
+const stripeClient = new Stripe("sk_test_bench");
+
+export default defineSuite({
+  name: "webhooks",
+  description:
+    "Verify a 1 KiB Stripe-style payload: goggles (node:crypto path of the built package) against a bare node:crypto HMAC + timingSafeEqual, stripe-node constructEvent, standardwebhooks verify and @octokit/webhooks-methods verify.",
+  async setup() {
+    t = Math.floor(Date.now() / 1000);
+    clock = { now: () => t * 1000, sleep: async () => {} };
+    stripeHeader = (await signWebhook(ours, { body: payload, timestamp: t }))["stripe-signature"] as string;
+    v1 = Buffer.from(stripeHeader.split("v1=")[1] as string, "hex");
+    swHeaders = await signWebhook(oursSw, { body: payload, timestamp: t, id: "msg_bench" });
+    ghSignature = (await signWebhook(oursGh, { body: payload }))["x-hub-signature-256"] as string;
+    // Every case must accept its input, or the numbers mean nothing.
+    const checks = [
+      (await verifyWebhook(ours, { body: payload, headers: { "stripe-signature": stripeHeader }, clock })).ok,
+      (await verifyWebhook(oursSw, { body: payload, headers: swHeaders, clock })).ok,
+      (await verifyWebhook(oursGh, { body: payload, headers: { "x-hub-signature-256": ghSignature } })).ok,
+      stripeClient.webhooks.constructEvent(payload, stripeHeader, stripeSecret).id === "evt_1PxBench",
+      (theirsSw.verify(payload, swHeaders) as { id: string }).id === "evt_1PxBench",
+      await octokitVerify(ghSecret, payload, ghSignature),
+    ];
+    if (checks.some((ok) => !ok))
+      throw new Error(`webhooks bench: a case rejects its input (${checks.join()})`);
+  },
+  cases: [
+    {
+      name: "node:crypto createHmac + timingSafeEqual (baseline)",
+      fn: () => {
+        const expected = createHmac("sha256", stripeSecret).update(`${t}.${payload}`).digest();
+        return timingSafeEqual(expected, v1);
+      },
+    },
+    {
+      name: "goggles verifyWebhook(stripe)",
+      fn: () => verifyWebhook(ours, { body: payload, headers: { "stripe-signature": stripeHeader }, clock }),
+    },
+    {
+      name: "stripe constructEvent",
+      peer: "stripe",
+      fn: () => stripeClient.webhooks.constructEvent(payload, stripeHeader, stripeSecret),
+    },
+    {
+      name: "goggles verifyWebhook(standardWebhooks)",
+      fn: () => verifyWebhook(oursSw, { body: payload, headers: swHeaders, clock }),
+    },
+    {
+      name: "standardwebhooks verify",
+      peer: "standardwebhooks",
+      fn: () => theirsSw.verify(payload, swHeaders),
+    },
+    {
+      name: "goggles verifyWebhook(github)",
+      fn: () => verifyWebhook(oursGh, { body: payload, headers: { "x-hub-signature-256": ghSignature } }),
+    },
+    {
+      name: "@octokit/webhooks-methods verify",
+      peer: "@octokit/webhooks-methods",
+      fn: () => octokitVerify(ghSecret, payload, ghSignature),
+    },
+  ],
+  ratios: [
+    {
+      ours: "goggles verifyWebhook(stripe)",
+      peer: "node:crypto createHmac + timingSafeEqual (baseline)",
+      min: 1 / 1.3,
+      target: "within 1.3× of bare node:crypto",
+    },
+    {
+      ours: "goggles verifyWebhook(stripe)",
+      peer: "stripe constructEvent",
+      min: 1,
+      target: "at least as fast as stripe-node",
+    },
+    {
+      ours: "goggles verifyWebhook(standardWebhooks)",
+      peer: "standardwebhooks verify",
+      min: 5,
+      target: "at least 5× standardwebhooks",
+    },
+    { ours: "goggles verifyWebhook(github)", peer: "@octokit/webhooks-methods verify" },
+  ],
+  notes: [
+    "goggles parses the header, checks the timestamp both ways and decodes the signature strictly; the baseline does none of that.",
+  ],
+});
