@@ -16,4 +16,6 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   treeshake: true,
+  // Keep `node:crypto` as written: bundlers of the runtimes (Deno, Bun) treat `node:*` as built-ins.
+  removeNodeProtocol: false,
 });

@@ -33,7 +33,10 @@ async function setup() {
 describe("apiKey() guard", () => {
   it("accepts a Bearer key or X-API-Key and puts the principal and scopes in the context", async () => {
     const { alice, call, events } = await setup();
-    for (const headers of [{ authorization: `Bearer ${alice.key}` }, { "x-api-key": alice.key }] as Record<string, string>[]) {
+    for (const headers of [{ authorization: `Bearer ${alice.key}` }, { "x-api-key": alice.key }] as Record<
+      string,
+      string
+    >[]) {
       const verdict = await call(headers);
       expect(verdict.ok).toBe(true);
       if (verdict.ok)
