@@ -37,6 +37,7 @@ const stripeClient = new Stripe("sk_test_bench");
 
 export default defineSuite({
   name: "webhooks",
+  repeat: 3,
   description:
     "Verify a 1 KiB Stripe-style payload: goggles (node:crypto path of the built package) against a bare node:crypto HMAC + timingSafeEqual, stripe-node constructEvent, standardwebhooks verify and @octokit/webhooks-methods verify.",
   async setup() {
