@@ -1,4 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { createRequire } from "node:module";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Clock, github, signWebhook, standardWebhooks, stripe, verifyWebhook } from "@goggles/core";
 import { verify as octokitVerify } from "@octokit/webhooks-methods";
 import { Webhook } from "standardwebhooks";
@@ -116,6 +119,11 @@ export default defineSuite({
     },
     { ours: "goggles verifyWebhook(github)", peer: "@octokit/webhooks-methods verify" },
   ],
+  facts: () => {
+    // Which backend `#crypto` resolves to for code inside the built package, under Node's conditions.
+    const entry = fileURLToPath(import.meta.resolve("@goggles/core"));
+    return { "#crypto resolves to (Node)": basename(createRequire(entry).resolve("#crypto")) };
+  },
   notes: [
     "goggles parses the header, checks the timestamp both ways and decodes the signature strictly; the baseline does none of that.",
   ],
