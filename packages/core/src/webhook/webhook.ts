@@ -21,7 +21,12 @@ export interface WebhookOptions<Name extends string = "webhook"> {
   url?: (request: BoundaryRequest) => string;
 }
 
-/** Default lease of an in-flight delivery: long enough for a handler, short enough that a crash heals. */
+/**
+ * Default lease of an in-flight delivery: long enough for a handler, short enough that a crash heals.
+ *
+ * @example
+ * webhook(provider, { replay: { store, leaseMs: 2 * DEFAULT_REPLAY_LEASE_MS } }); // slow handlers
+ */
 export const DEFAULT_REPLAY_LEASE_MS = 60_000;
 
 function replayed(provider: string, status: 200 | 409): Problem & { status: number } {
