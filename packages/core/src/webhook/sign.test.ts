@@ -149,7 +149,14 @@ for (const c of cases) {
               url,
               clock,
             });
-            if (!verdict.ok) expect([400, 401]).toContain(verdict.problem.status);
+            if (!verdict.ok) {
+              expect([400, 401]).toContain(verdict.problem.status);
+              // The problem names the header at fault, never a secret or a signature.
+              const text = JSON.stringify(verdict.problem);
+              expect(text).not.toContain("s3cr3t");
+              const expected = (headers[c.signature] as string).replace(/^(sha256=|v0=|v1,|t=\d+,v1=)/, "");
+              expect(text).not.toContain(expected);
+            }
           },
         ),
         { numRuns: 150 },
