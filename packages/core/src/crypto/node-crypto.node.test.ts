@@ -24,6 +24,7 @@ describe("node:crypto backend", () => {
         fc.array(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 100 })), { maxLength: 4 }),
         async (algorithm, key, parts) => {
           const a = node.hmac(node.hmacKey(algorithm, key), parts);
+          expect(toHex(node.hmacStreamed(node.hmacKey(algorithm, key), parts))).toBe(toHex(a));
           const b = await web.hmac(web.hmacKey(algorithm, key), parts);
           expect(toHex(a)).toBe(toHex(b));
           expect(toHex(node.digest(algorithm, parts[0] ?? ""))).toBe(
@@ -33,6 +34,16 @@ describe("node:crypto backend", () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it("agrees on messages around and beyond the one-shot limit, and keeps working after a large one", async () => {
+    const key = node.hmacKey("SHA-256", new TextEncoder().encode("k"));
+    const wkey = web.hmacKey("SHA-256", new TextEncoder().encode("k"));
+    for (const size of [0, 1, 4095, 4096, 20_000, 64 * 1024, 200_000]) {
+      const body = "é".repeat(size >> 1);
+      expect(toHex(node.hmac(key, ["t.", body]))).toBe(toHex(await web.hmac(wkey, ["t.", body])));
+    }
+    expect(toHex(node.hmac(key, ["x"]))).toBe(toHex(await web.hmac(wkey, ["x"])));
   });
 
   it("compares with timingSafeEqual, false on other lengths instead of throwing", () => {
