@@ -184,6 +184,15 @@ describe("Slack (docs example)", () => {
     }
   });
 
+  it("takes the Events API's event_id as the delivery id", async () => {
+    const { signWebhook } = await import("./sign.js");
+    const json = '{"type":"event_callback","event_id":"Ev0PV52K25","event":{"type":"app_mention"}}';
+    const signed = await signWebhook(provider, { body: json, timestamp: 1531420618 });
+    const verdict = await verifyWebhook(provider, { body: json, headers: signed, clock: at(1531420618) });
+    expect(verdict.ok && verdict.value.id).toBe("Ev0PV52K25");
+    expect(verdict.ok && verdict.value.replayKey).toBe("id:Ev0PV52K25");
+  });
+
   it("refuses it when replayed an hour later, or dated an hour ahead", async () => {
     for (const now of [1531420618 + 3600, 1531420618 - 3600]) {
       const verdict = await verifyWebhook(provider, { body, headers, clock: at(now) });

@@ -14,7 +14,8 @@ const TIMESTAMP = "X-Slack-Request-Timestamp";
 
 /**
  * Slack: `X-Slack-Signature: v0=<hex>` over `v0:<X-Slack-Request-Timestamp>:<body>` with HMAC-SHA256 and
- * the signing secret as text. Slack sends no delivery id, so replay protection keys on the signature.
+ * the signing secret as text. The Events API's `event_id` is the delivery id (Slack's retries keep it); slash
+ * commands have none, so replay protection keys on the signature.
  *
  * @example
  * const provider = slack({ secret: process.env.SLACK_SIGNING_SECRET! });
@@ -47,16 +48,19 @@ export function slack(options: SlackOptions): WebhookProvider {
       const match = typeof pending === "number" ? pending : await pending;
       if (match < 0)
         return rejected(name, "no_matching_signature", "The signature does not match the body and secret.");
-      return {
-        ok: true,
-        value: new WebhookEvent({
-          provider: name,
-          raw: request.body,
-          id: undefined,
-          timestamp: seconds,
-          signature: value as string,
-        }),
-      };
+      const event: WebhookEvent = new WebhookEvent({
+        provider: name,
+        raw: request.body,
+        // Events API deliveries carry `event_id` (the same on Slack's retries); slash commands have none.
+        id: () => {
+          if (!event.text.startsWith("{")) return undefined;
+          const id = (event.payload as { event_id?: unknown } | null)?.event_id;
+          return typeof id === "string" ? id : undefined;
+        },
+        timestamp: seconds,
+        signature: value as string,
+      });
+      return { ok: true, value: event };
     },
     async sign({ body, timestamp }) {
       const signature = await signWith(keys, [`v0:${timestamp}:`, body]);
