@@ -79,28 +79,37 @@ export function fromBase64(text: string, length?: number): Uint8Array | undefine
   const size = (n / 4) * 3 - pad;
   if (length !== undefined && size !== length) return undefined;
   const out = new Uint8Array(size);
+  const full = pad === 0 ? n : n - 4;
   let o = 0;
-  for (let i = 0; i < n; i += 4) {
-    const last = i + 4 === n;
-    let acc = 0;
-    for (let j = 0; j < 4; j++) {
-      const c = text.charCodeAt(i + j);
-      let v: number;
-      if (c === 61) {
-        if (!last || j < 4 - pad) return undefined;
-        v = 0;
-      } else {
-        v = c < 128 ? (B64_VALUE[c] as number) : -1;
-        if (v < 0) return undefined;
-      }
-      acc = (acc << 6) | v;
+  // Whole groups: four table lookups; any character outside the alphabet (including "=") is -1.
+  for (let i = 0; i < full; i += 4) {
+    const a = lookup(text.charCodeAt(i));
+    const b = lookup(text.charCodeAt(i + 1));
+    const c = lookup(text.charCodeAt(i + 2));
+    const d = lookup(text.charCodeAt(i + 3));
+    if ((a | b | c | d) < 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+    out[o++] = ((b & 15) << 4) | (c >> 2);
+    out[o++] = ((c & 3) << 6) | d;
+  }
+  if (pad > 0) {
+    const a = lookup(text.charCodeAt(full));
+    const b = lookup(text.charCodeAt(full + 1));
+    if ((a | b) < 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+    if (pad === 1) {
+      const c = lookup(text.charCodeAt(full + 2));
+      if (c < 0 || (c & 3) !== 0) return undefined; // spare bits must be zero
+      out[o] = ((b & 15) << 4) | (c >> 2);
+    } else if ((b & 15) !== 0) {
+      return undefined;
     }
-    if (last && pad > 0 && (acc & (pad === 1 ? 0xff : 0xffff)) !== 0) return undefined;
-    out[o++] = acc >> 16;
-    if (o < size) out[o++] = (acc >> 8) & 255;
-    if (o < size) out[o++] = acc & 255;
   }
   return out;
+}
+
+function lookup(code: number): number {
+  return code < 128 ? (B64_VALUE[code] as number) : -1;
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder();

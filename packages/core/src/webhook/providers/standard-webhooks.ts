@@ -11,6 +11,9 @@ export interface StandardWebhooksOptions extends ProviderOptions {
   name?: string;
 }
 
+const WEBHOOK = { id: "webhook-id", timestamp: "webhook-timestamp", signature: "webhook-signature" } as const;
+const SVIX = { id: "svix-id", timestamp: "svix-timestamp", signature: "svix-signature" } as const;
+
 function decodeSecret(secret: string): Uint8Array {
   const key = fromBase64(secret.startsWith("whsec_") ? secret.slice(6) : secret);
   if (key === undefined)
@@ -37,47 +40,58 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookProvi
     toleranceSeconds,
     replayTtlMs: ttl,
     async verify(request) {
-      let prefix = "webhook";
-      let signatures = request.header("webhook-signature");
+      // Header names are constants: no string is built per delivery on the hot path.
+      let names: { readonly id: string; readonly timestamp: string; readonly signature: string } = WEBHOOK;
+      let signatures = request.header(WEBHOOK.signature);
       if (signatures === undefined) {
-        signatures = request.header("svix-signature");
-        if (signatures !== undefined) prefix = "svix";
+        signatures = request.header(SVIX.signature);
+        if (signatures !== undefined) names = SVIX;
       }
-      const id = request.header(`${prefix}-id`);
-      const timestamp = request.header(`${prefix}-timestamp`);
+      const id = request.header(names.id);
+      const timestamp = request.header(names.timestamp);
       if (signatures === undefined)
         return rejected(name, "missing_header", "The webhook-signature header is missing.");
       if (id === undefined || id === "")
-        return rejected(name, "missing_header", `The ${prefix}-id header is missing.`);
+        return rejected(name, "missing_header", `The ${names.id} header is missing.`);
       if (timestamp === undefined)
-        return rejected(name, "missing_header", `The ${prefix}-timestamp header is missing.`);
-      const seconds = checkTimestamp(name, `${prefix}-timestamp`, timestamp, request.now, toleranceSeconds);
+        return rejected(name, "missing_header", `The ${names.timestamp} header is missing.`);
+      const seconds = checkTimestamp(name, names.timestamp, timestamp, request.now, toleranceSeconds);
       if (typeof seconds !== "number") return seconds;
       const candidates: Uint8Array[] = [];
       const encoded: string[] = [];
-      for (const entry of signatures.split(" ")) {
-        if (entry === "") continue;
-        const comma = entry.indexOf(",");
-        if (comma <= 0)
-          return rejected(name, "malformed_header", `The ${prefix}-signature header is malformed.`);
-        if (entry.slice(0, comma) !== "v1") continue; // other schemes (v1a: asymmetric) are not ours to check
-        const value = entry.slice(comma + 1);
-        const bytes = fromBase64(value, 32);
-        if (bytes === undefined) {
-          return rejected(
-            name,
-            "malformed_header",
-            `A v1 signature in ${prefix}-signature is not base64 of 32 bytes.`,
-          );
+      // Space-separated `scheme,signature` entries, scanned in place.
+      for (let start = 0; start < signatures.length; ) {
+        let end = signatures.indexOf(" ", start);
+        if (end < 0) end = signatures.length;
+        if (end === start) {
+          start++;
+          continue;
         }
-        candidates.push(bytes);
-        encoded.push(value);
+        const comma = signatures.indexOf(",", start);
+        if (comma <= start || comma >= end)
+          return rejected(name, "malformed_header", `The ${names.signature} header is malformed.`);
+        const isV1 = comma - start === 2 && signatures.startsWith("v1", start);
+        if (isV1) {
+          // Other schemes (v1a: asymmetric) are not ours to check.
+          const value = signatures.slice(comma + 1, end);
+          const bytes = fromBase64(value, 32);
+          if (bytes === undefined) {
+            return rejected(
+              name,
+              "malformed_header",
+              `A v1 signature in ${names.signature} is not base64 of 32 bytes.`,
+            );
+          }
+          candidates.push(bytes);
+          encoded.push(value);
+        }
+        start = end + 1;
       }
       if (candidates.length === 0) {
         return rejected(
           name,
           "no_matching_signature",
-          `The ${prefix}-signature header holds no v1 signature.`,
+          `The ${names.signature} header holds no v1 signature.`,
         );
       }
       const pending = matchSignature(keys, [`${id}.${timestamp}.`, request.body], candidates);
