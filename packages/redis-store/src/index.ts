@@ -52,4 +52,9 @@ export { redisReplayStore } from "./replay-store.js";
 // (end of replay store)
 
 // ── Breaker state store ────────────────────────────────────────────────────────────────────────
+export type {
+  RedisBreakerStateStore,
+  RedisBreakerStateStoreOptions,
+} from "./breaker/breaker-state-store.js";
+export { redisBreakerStateStore } from "./breaker/breaker-state-store.js";
 // (end of breaker state store)
