@@ -144,7 +144,10 @@ export default defineSuite({
           if (out instanceof Promise) await out;
         }
         const used = process.cpuUsage(start);
-        if (round > 0) (samples[name] ??= []).push((used.user + used.system) / n);
+        if (round > 0) {
+          samples[name] = samples[name] ?? [];
+          samples[name].push((used.user + used.system) / n);
+        }
       }
     }
     const med = (xs: number[] = []) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
