@@ -1,0 +1,254 @@
+import { LimiterInputError } from "../errors/limiter-input-error.js";
+import type { LimiterStore, StoreDecision } from "./limiter-store.js";
+import { type BucketLimit, TOKEN_EPSILON } from "./token-bucket.js";
+
+/** Options for `MemoryStore`. */
+export interface MemoryStoreOptions {
+  /** The most keys held at once; beyond it the least useful entry is evicted. Default 100 000. */
+  maxKeys?: number;
+}
+
+/** The default `maxKeys` of a `MemoryStore`. */
+export const DEFAULT_MAX_KEYS = 100_000;
+
+/** Slots per record before the tokens: [fullAt, at]. */
+const HEADER = 2;
+const FIRST_SLOTS = 256;
+/** Slots examined per new key to reclaim buckets that are full again (lazy expiry). */
+const SWEEP_ON_INSERT = 2;
+/** Slots examined when the store is at its cap, before falling back to the least recently used entry. */
+const SWEEP_AT_CAP = 32;
+const NONE = -1;
+const EMPTY = new Float64Array(0);
+const EMPTY_LINKS = new Int32Array(0);
+
+/**
+ * The in-memory limiter store: the token-bucket specification of `token-bucket.ts`, implemented in place on
+ * a typed array. Bounded (`maxKeys`), no timers, lazy expiry.
+ *
+ * Layout: a `Map` from key to a slot number (a small integer, so no boxed value per entry); per slot, one
+ * `Float64Array` record `[fullAt, at, tokens…]` and two `Int32Array` links of a least-recently-used list.
+ * Arrays grow by doubling up to `maxKeys` slots. A bucket that is full again carries no information: it is
+ * treated as absent, reclaimed by a small incremental sweep on each new key, and evicted first when the store
+ * is full; only when the sweep finds none is the least recently used key evicted.
+ *
+ * One store serves one limiter (all calls must bring the same number of limits).
+ *
+ * @example
+ * const limiter = createLimiter({ capacity: 100, refillPerSecond: 10, store: new MemoryStore({ maxKeys: 50_000 }) });
+ */
+export class MemoryStore implements LimiterStore {
+  /** The most keys held at once. */
+  readonly maxKeys: number;
+  readonly #index = new Map<string, number>();
+  #keys: (string | undefined)[] = [];
+  #slab: Float64Array = EMPTY;
+  #prev: Int32Array = EMPTY_LINKS;
+  #next: Int32Array = EMPTY_LINKS;
+  #head = NONE;
+  #tail = NONE;
+  readonly #free: number[] = [];
+  /** Slots handed out so far (`[0, used)` have held a key). */
+  #used = 0;
+  /** Slots allocated. */
+  #slots = 0;
+  #stride = 0;
+  #cursor = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 2 ** 30) {
+      throw new LimiterInputError(`MemoryStore: maxKeys must be an integer from 1 to 2^30, got ${maxKeys}.`);
+    }
+    this.maxKeys = maxKeys;
+  }
+
+  /** The number of keys held (full buckets not yet reclaimed included). */
+  get size(): number {
+    return this.#index.size;
+  }
+
+  consume(key: string, limits: readonly BucketLimit[], cost: number, now: number): StoreDecision {
+    const n = limits.length;
+    const stride = HEADER + n;
+    if (this.#stride !== stride) this.#setStride(stride);
+    const slot = this.#index.get(key);
+    const s = this.#slab;
+    const tokens: number[] = [];
+    let allowed = true;
+    if (slot === undefined) {
+      for (let i = 0; i < n; i++) {
+        const capacity = (limits[i] as BucketLimit).capacity;
+        tokens.push(capacity);
+        if (capacity < cost - TOKEN_EPSILON * capacity) allowed = false;
+      }
+      if (!allowed || cost === 0) {
+        if (allowed) for (let i = 0; i < n; i++) tokens[i] = (tokens[i] as number) - cost;
+        return { allowed, tokens };
+      }
+      const fresh = this.#allocate(key, now);
+      return { allowed, tokens: this.#write(fresh * stride, limits, tokens, cost, now) };
+    }
+    const base = slot * stride;
+    const at = s[base + 1] as number;
+    const t = Math.max(now, at);
+    const elapsed = t - at;
+    for (let i = 0; i < n; i++) {
+      const limit = limits[i] as BucketLimit;
+      let avail = (s[base + HEADER + i] as number) + elapsed * limit.refillPerMs;
+      if (avail > limit.capacity) avail = limit.capacity;
+      tokens.push(avail);
+      if (avail < cost - TOKEN_EPSILON * limit.capacity) allowed = false;
+    }
+    if (slot !== this.#head) this.#touch(slot);
+    if (!allowed || cost === 0) return { allowed, tokens };
+    return { allowed, tokens: this.#write(base, limits, tokens, cost, t) };
+  }
+
+  refund(key: string, limits: readonly BucketLimit[], cost: number, now: number): void {
+    const slot = this.#index.get(key);
+    if (slot === undefined) return;
+    const stride = this.#stride;
+    const base = slot * stride;
+    const s = this.#slab;
+    const at = s[base + 1] as number;
+    const t = Math.max(now, at);
+    let full = t;
+    for (let i = 0; i < limits.length; i++) {
+      const limit = limits[i] as BucketLimit;
+      let tokens = (s[base + HEADER + i] as number) + (t - at) * limit.refillPerMs + cost;
+      if (tokens > limit.capacity) tokens = limit.capacity;
+      s[base + HEADER + i] = tokens;
+      const when = t + (limit.capacity - tokens) / limit.refillPerMs;
+      if (when > full) full = when;
+    }
+    s[base] = full;
+    s[base + 1] = t;
+    if (full <= t) this.#remove(slot);
+  }
+
+  reset(key: string): void {
+    const slot = this.#index.get(key);
+    if (slot !== undefined) this.#remove(slot);
+  }
+
+  /** Forgets every key. */
+  clear(): void {
+    this.#index.clear();
+    this.#keys = [];
+    this.#free.length = 0;
+    this.#head = this.#tail = NONE;
+    this.#used = this.#cursor = 0;
+  }
+
+  /** Charges `cost` from `avail` (in `tokens`), writes the record at `base` and returns `left`. */
+  #write(base: number, limits: readonly BucketLimit[], tokens: number[], cost: number, t: number): number[] {
+    const s = this.#slab;
+    let full = t;
+    for (let i = 0; i < tokens.length; i++) {
+      const limit = limits[i] as BucketLimit;
+      const left = (tokens[i] as number) - cost;
+      tokens[i] = left;
+      const stored = Math.max(left, 0);
+      s[base + HEADER + i] = stored;
+      const when = t + (limit.capacity - stored) / limit.refillPerMs;
+      if (when > full) full = when;
+    }
+    s[base] = full;
+    s[base + 1] = t;
+    return tokens;
+  }
+
+  #setStride(stride: number): void {
+    if (this.#stride !== 0) {
+      throw new LimiterInputError(
+        `MemoryStore: this store holds buckets of ${this.#stride - HEADER} limit(s) but was asked about ${stride - HEADER}; give each limiter its own store.`,
+      );
+    }
+    this.#stride = stride;
+  }
+
+  /** A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail. */
+  #allocate(key: string, now: number): number {
+    if (this.#used > 0) this.#sweep(now, SWEEP_ON_INSERT);
+    let slot = this.#free.pop();
+    if (slot === undefined) {
+      if (this.#used < this.#slots) slot = this.#used++;
+      else if (this.#slots < this.maxKeys) {
+        this.#grow();
+        slot = this.#used++;
+      } else {
+        this.#sweep(now, SWEEP_AT_CAP);
+        slot = this.#free.pop();
+        if (slot === undefined) {
+          slot = this.#tail;
+          this.#remove(slot);
+          this.#free.pop();
+        }
+      }
+    }
+    this.#index.set(key, slot);
+    this.#keys[slot] = key;
+    this.#linkHead(slot);
+    return slot;
+  }
+
+  /** Examines `count` slots from the sweep cursor, reclaiming those whose buckets are all full again. */
+  #sweep(now: number, count: number): void {
+    const used = this.#used;
+    const keys = this.#keys;
+    const s = this.#slab;
+    const stride = this.#stride;
+    let cursor = this.#cursor;
+    for (let k = 0; k < count; k++) {
+      if (cursor >= used) cursor = 0;
+      if (keys[cursor] !== undefined && (s[cursor * stride] as number) <= now) this.#remove(cursor);
+      cursor++;
+    }
+    this.#cursor = cursor;
+  }
+
+  #grow(): void {
+    const slots = Math.min(this.maxKeys, Math.max(FIRST_SLOTS, this.#slots * 2));
+    const slab = new Float64Array(slots * this.#stride);
+    slab.set(this.#slab);
+    const prev = new Int32Array(slots);
+    prev.set(this.#prev);
+    const next = new Int32Array(slots);
+    next.set(this.#next);
+    this.#slab = slab;
+    this.#prev = prev;
+    this.#next = next;
+    this.#slots = slots;
+  }
+
+  #remove(slot: number): void {
+    this.#index.delete(this.#keys[slot] as string);
+    this.#keys[slot] = undefined;
+    this.#unlink(slot);
+    this.#free.push(slot);
+  }
+
+  #linkHead(slot: number): void {
+    const head = this.#head;
+    this.#prev[slot] = NONE;
+    this.#next[slot] = head;
+    if (head !== NONE) this.#prev[head] = slot;
+    else this.#tail = slot;
+    this.#head = slot;
+  }
+
+  #unlink(slot: number): void {
+    const prev = this.#prev[slot] as number;
+    const next = this.#next[slot] as number;
+    if (prev !== NONE) this.#next[prev] = next;
+    else this.#head = next;
+    if (next !== NONE) this.#prev[next] = prev;
+    else this.#tail = prev;
+  }
+
+  #touch(slot: number): void {
+    this.#unlink(slot);
+    this.#linkHead(slot);
+  }
+}
