@@ -34,7 +34,10 @@ export function limiterStoreContract(name: string, makeStore: StoreFactory, opti
     let n = 0;
     let key: string;
     const consume = (limits: readonly BucketLimit[], cost: number, k = key): Promise<StoreDecision> =>
-      Promise.resolve(store.consume(k, limits, cost, clock.now()));
+      Promise.resolve(store.consume(k, limits, cost, clock.now())).then((d) => ({
+        allowed: d.allowed,
+        tokens: [...d.tokens],
+      }));
     const peek = (limits: readonly BucketLimit[], k = key) => consume(limits, 0, k);
 
     beforeEach(async () => {

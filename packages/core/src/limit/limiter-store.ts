@@ -3,6 +3,8 @@ import type { BucketLimit } from "./token-bucket.js";
 /**
  * A store's answer to one request: whether it passed every limit, and `left[i]` of the token-bucket
  * specification for each limit (tokens after the decision, or before it when rejected; fractional).
+ * A synchronous answer may be an object the store reuses for its next call (`MemoryStore` does, to allocate
+ * nothing per decision): read it before calling the store again.
  */
 export interface StoreDecision {
   readonly allowed: boolean;

@@ -210,10 +210,11 @@ describe("createLimiter", () => {
           for (const op of ops) {
             clock.set(clock.now() + op.wait);
             const cost = Math.min(op.cost, capacity);
-            const decision = await limiter.store.consume("k", limiter.limits, 0, clock.now());
+            const before = (await limiter.store.consume("k", limiter.limits, 0, clock.now()))
+              .tokens[0] as number;
             const result = await limiter.consume("k", cost);
-            const allowed = (decision.tokens[0] as number) >= cost - 1e-9 * capacity;
-            const left = allowed ? (decision.tokens[0] as number) - cost : (decision.tokens[0] as number);
+            const allowed = before >= cost - 1e-9 * capacity;
+            const left = allowed ? before - cost : before;
             expect(result.allowed).toBe(allowed);
             const expected = reportBucket(limit as never, left, cost, allowed);
             expect(result.remaining).toBe(expected.remaining);

@@ -188,36 +188,39 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const single = limits.length === 1 ? smallest : undefined;
 
   const result = (decision: StoreDecision, cost: number): LimitResult => {
+    const allowed = decision.allowed;
     if (single !== undefined) {
-      const p = policyResult(single, decision.tokens[0] as number, cost, decision.allowed);
-      return {
-        allowed: decision.allowed,
-        limit: p.limit,
-        remaining: p.remaining,
-        retryAfterMs: p.retryAfterMs,
-        resetMs: p.resetMs,
-        policy: p.name,
-        policies: [p],
-      };
+      // One bucket: the numbers of `reportBucket` (token-bucket.ts), inlined to allocate one object.
+      const left = decision.tokens[0] as number;
+      const slack = TOKEN_EPSILON * single.capacity;
+      const whole = Math.floor(left + slack);
+      const missing = single.capacity - left;
+      return new Result(
+        allowed,
+        single.capacity,
+        whole > 0 ? whole : 0,
+        allowed || left >= cost - slack ? 0 : Math.ceil((cost - left) / single.refillPerMs),
+        missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs),
+        single.name,
+        undefined,
+      );
     }
     const policies = frozen.map((limit, i) =>
-      policyResult(limit, decision.tokens[i] as number, cost, decision.allowed),
+      policyResult(limit, decision.tokens[i] as number, cost, allowed),
     );
     let deciding = policies[0] as PolicyResult;
     for (const p of policies) {
-      if (decision.allowed ? p.remaining < deciding.remaining : p.retryAfterMs > deciding.retryAfterMs) {
-        deciding = p;
-      }
+      if (allowed ? p.remaining < deciding.remaining : p.retryAfterMs > deciding.retryAfterMs) deciding = p;
     }
-    return {
-      allowed: decision.allowed,
-      limit: deciding.limit,
-      remaining: deciding.remaining,
-      retryAfterMs: decision.allowed ? 0 : deciding.retryAfterMs,
-      resetMs: deciding.resetMs,
-      policy: deciding.name,
+    return new Result(
+      allowed,
+      deciding.limit,
+      deciding.remaining,
+      allowed ? 0 : deciding.retryAfterMs,
+      deciding.resetMs,
+      deciding.name,
       policies,
-    };
+    );
   };
 
   return {
@@ -249,6 +252,66 @@ export function createLimiter(options: LimiterOptions): Limiter {
       await store.reset(key);
     },
   };
+}
+
+/**
+ * A decision. For a single-limit limiter `policies` is built on first read (most callers never look at it),
+ * so a decision costs one allocation; `toJSON` includes it.
+ */
+class Result implements LimitResult {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  readonly retryAfterMs: number;
+  readonly resetMs: number;
+  readonly policy: string;
+  #policies: readonly PolicyResult[] | undefined;
+
+  constructor(
+    allowed: boolean,
+    limit: number,
+    remaining: number,
+    retryAfterMs: number,
+    resetMs: number,
+    policy: string,
+    policies: readonly PolicyResult[] | undefined,
+  ) {
+    this.allowed = allowed;
+    this.limit = limit;
+    this.remaining = remaining;
+    this.retryAfterMs = retryAfterMs;
+    this.resetMs = resetMs;
+    this.policy = policy;
+    this.#policies = policies;
+  }
+
+  get policies(): readonly PolicyResult[] {
+    if (this.#policies === undefined) {
+      this.#policies = [
+        {
+          name: this.policy,
+          allowed: this.retryAfterMs === 0,
+          limit: this.limit,
+          remaining: this.remaining,
+          retryAfterMs: this.retryAfterMs,
+          resetMs: this.resetMs,
+        },
+      ];
+    }
+    return this.#policies;
+  }
+
+  toJSON(): Omit<LimitResult, never> {
+    return {
+      allowed: this.allowed,
+      limit: this.limit,
+      remaining: this.remaining,
+      retryAfterMs: this.retryAfterMs,
+      resetMs: this.resetMs,
+      policy: this.policy,
+      policies: this.policies,
+    };
+  }
 }
 
 function policyResult(limit: LimitPolicy, left: number, cost: number, allowed: boolean): PolicyResult {

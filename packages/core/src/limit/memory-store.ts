@@ -54,6 +54,7 @@ export class MemoryStore implements LimiterStore {
   #slots = 0;
   #stride = 0;
   #cursor = 0;
+  readonly #decision: { allowed: boolean; tokens: number[] } = { allowed: false, tokens: [] };
 
   constructor(options: MemoryStoreOptions = {}) {
     const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
@@ -68,41 +69,47 @@ export class MemoryStore implements LimiterStore {
     return this.#index.size;
   }
 
+  /**
+   * Decides synchronously. The answer is one object reused by every call of this store (no allocation per
+   * decision): read it before calling the store again.
+   */
   consume(key: string, limits: readonly BucketLimit[], cost: number, now: number): StoreDecision {
     const n = limits.length;
-    const stride = HEADER + n;
-    if (this.#stride !== stride) this.#setStride(stride);
-    const slot = this.#index.get(key);
-    const s = this.#slab;
-    const tokens: number[] = [];
+    if (this.#stride !== HEADER + n) this.#setStride(HEADER + n);
+    const decision = this.#decision;
+    const tokens = decision.tokens;
+    if (tokens.length !== n) tokens.length = n;
     let allowed = true;
+    const slot = this.#index.get(key);
     if (slot === undefined) {
       for (let i = 0; i < n; i++) {
         const capacity = (limits[i] as BucketLimit).capacity;
-        tokens.push(capacity);
+        tokens[i] = capacity;
         if (capacity < cost - TOKEN_EPSILON * capacity) allowed = false;
       }
-      if (!allowed || cost === 0) {
-        if (allowed) for (let i = 0; i < n; i++) tokens[i] = (tokens[i] as number) - cost;
-        return { allowed, tokens };
-      }
+      decision.allowed = allowed;
+      if (!allowed) return decision;
+      if (cost === 0) return decision;
       const fresh = this.#allocate(key, now);
-      return { allowed, tokens: this.#write(fresh * stride, limits, tokens, cost, now) };
+      this.#write(fresh * this.#stride, limits, tokens, cost, now);
+      return decision;
     }
-    const base = slot * stride;
+    const s = this.#slab;
+    const base = slot * this.#stride;
     const at = s[base + 1] as number;
-    const t = Math.max(now, at);
+    const t = now > at ? now : at;
     const elapsed = t - at;
     for (let i = 0; i < n; i++) {
       const limit = limits[i] as BucketLimit;
       let avail = (s[base + HEADER + i] as number) + elapsed * limit.refillPerMs;
       if (avail > limit.capacity) avail = limit.capacity;
-      tokens.push(avail);
+      tokens[i] = avail;
       if (avail < cost - TOKEN_EPSILON * limit.capacity) allowed = false;
     }
     if (slot !== this.#head) this.#touch(slot);
-    if (!allowed || cost === 0) return { allowed, tokens };
-    return { allowed, tokens: this.#write(base, limits, tokens, cost, t) };
+    decision.allowed = allowed;
+    if (allowed && cost !== 0) this.#write(base, limits, tokens, cost, t);
+    return decision;
   }
 
   refund(key: string, limits: readonly BucketLimit[], cost: number, now: number): void {
@@ -141,8 +148,8 @@ export class MemoryStore implements LimiterStore {
     this.#used = this.#cursor = 0;
   }
 
-  /** Charges `cost` from `avail` (in `tokens`), writes the record at `base` and returns `left`. */
-  #write(base: number, limits: readonly BucketLimit[], tokens: number[], cost: number, t: number): number[] {
+  /** Charges `cost` from `avail` (in `tokens`, which become `left`) and writes the record at `base`. */
+  #write(base: number, limits: readonly BucketLimit[], tokens: number[], cost: number, t: number): void {
     const s = this.#slab;
     let full = t;
     for (let i = 0; i < tokens.length; i++) {
@@ -156,7 +163,6 @@ export class MemoryStore implements LimiterStore {
     }
     s[base] = full;
     s[base + 1] = t;
-    return tokens;
   }
 
   #setStride(stride: number): void {
