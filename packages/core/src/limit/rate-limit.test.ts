@@ -72,11 +72,16 @@ describe("rateLimit guard", () => {
     expect(JSON.stringify(events)).not.toContain("203.0.113.7");
   });
 
-  it("keys by client address by default, each address its own bucket; no address shares 'unknown'", async () => {
+  it("keys by ipKey(client address) by default; no address shares 'unknown'", async () => {
     const { protect } = setup();
     for (let i = 0; i < 2; i++) await protect(request("198.51.100.1"));
     expect((await protect(request("198.51.100.1"))).ok).toBe(false);
     expect((await protect(request("198.51.100.2"))).ok).toBe(true);
+    // IPv6 clients are grouped by /56: rotating addresses inside one allocation does not escape the limit.
+    expect((await protect(request("2001:db8:aa:bb01::1"))).ok).toBe(true);
+    expect((await protect(request("2001:db8:aa:bbff::2"))).ok).toBe(true);
+    expect((await protect(request("2001:db8:aa:bb00:1:2:3:4"))).ok).toBe(false);
+    expect((await protect(request("2001:db8:aa:cc00::1"))).ok).toBe(true);
     for (let i = 0; i < 2; i++) expect((await protect(request(undefined))).ok).toBe(true);
     expect((await protect(request(undefined))).ok).toBe(false);
   });

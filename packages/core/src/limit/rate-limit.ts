@@ -1,6 +1,7 @@
 import { isCostExceedsCapacityError } from "../errors/cost-exceeds-capacity-error.js";
 import type { BaseContext } from "../http/boundary.js";
 import type { AfterHook, Guard, GuardInput, GuardResult } from "../http/guard.js";
+import { ipKey } from "../http/ip-key.js";
 import { badRequest, contentTooLarge, tooManyRequests } from "../problem.js";
 import { fail, pass } from "../verdict.js";
 import { keyFingerprint } from "./fingerprint.js";
@@ -18,8 +19,9 @@ type Awaitable<T> = T | Promise<T>;
 
 interface CommonRateLimitOptions<Name extends string, Ctx> {
   /**
-   * The bucket a request draws from. Default: the client address (`context.ip`, as far as the boundary's
-   * `trustProxy` lets it know it; requests without an address share the key `"unknown"`).
+   * The bucket a request draws from. Default: `ipKey(context.ip)`, the client address as far as the
+   * boundary's `trustProxy` lets it know it, with IPv6 grouped by /56 (one home or office rotates through a
+   * whole /64 at will). Requests without an address share the key `"unknown"`.
    */
   key?: (input: GuardInput<Ctx>) => Awaitable<string>;
   /** Tokens a request costs: a number or a function of the request. Default 1. */
@@ -96,7 +98,9 @@ export function rateLimit<Name extends string = "rateLimit", Ctx extends BaseCon
       limiter = createLimiter({ limits: inline.limits, store: inline.store, clock: input.clock });
     }
     const active = limiter;
-    const key = options.key === undefined ? (input.context.ip ?? "unknown") : await options.key(input);
+    const ip = input.context.ip;
+    const key =
+      options.key === undefined ? (ip === undefined ? "unknown" : ipKey(ip)) : await options.key(input);
     if (typeof key === "string" && key.length > MAX_KEY_LENGTH) {
       return fail(badRequest({ detail: "The rate-limit key of this request is too long." }));
     }
