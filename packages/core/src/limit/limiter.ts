@@ -198,7 +198,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       return new Result(
         allowed,
         single.capacity,
-        whole > 0 ? whole : 0,
+        Math.max(whole, 0),
         allowed || left >= cost - slack ? 0 : Math.ceil((cost - left) / single.refillPerMs),
         missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs),
         single.name,

@@ -97,7 +97,7 @@ export class MemoryStore implements LimiterStore {
     const s = this.#slab;
     const base = slot * this.#stride;
     const at = s[base + 1] as number;
-    const t = now > at ? now : at;
+    const t = Math.max(now, at);
     const elapsed = t - at;
     for (let i = 0; i < n; i++) {
       const limit = limits[i] as BucketLimit;
