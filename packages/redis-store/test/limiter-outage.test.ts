@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { redisStore } from "../src/index.js";
 import { driverCases } from "./drivers.js";
 
-const TIMEOUT_MS = 100;
+const TIMEOUT_MS = 250;
 // The bound checked for every decision: the store's timeout plus room for a busy test machine's event loop.
-const BOUND_MS = TIMEOUT_MS + 900;
+const BOUND_MS = TIMEOUT_MS + 1000;
 
 describe.skipIf(!hasRedisServer()).each(driverCases)(
   "redisStore through a Redis outage ($name)",
@@ -41,8 +41,11 @@ describe.skipIf(!hasRedisServer()).each(driverCases)(
           const at = phase;
           const result = await limiter.consume(`w${id}:${n++ % 8}`);
           slowest = Math.max(slowest, performance.now() - started);
-          if (result.allowed) seen[at].allowed++;
-          else seen[at].denied++;
+          // Calls that straddle a phase change (in flight when Redis died) count for no phase.
+          if (at === phase) {
+            if (result.allowed) seen[at].allowed++;
+            else seen[at].denied++;
+          }
           if (!result.allowed) await new Promise((r) => setTimeout(r, 2));
         }
       };

@@ -93,22 +93,24 @@ function errorName(error: unknown): string {
 
 function limitArgs(limits: readonly BucketLimit[]): RedisArg[] {
   const args: RedisArg[] = [String(limits.length)];
-  for (const limit of limits) args.push(limit.name, String(limit.capacity), String(limit.refillPerMs));
+  for (const limit of limits) args.push(String(limit.capacity), String(limit.refillPerMs));
   return args;
 }
 
-function parseDecision(reply: unknown, n: number): StoreDecision {
-  const parts = replyArray(reply, "limiter decision", n + 1);
+/** Reads decision `k` of a flat reply: `allowed, left[1..n]` per key. */
+function parseDecision(parts: readonly unknown[], k: number, n: number): StoreDecision {
+  const base = k * (n + 1);
   const tokens: number[] = [];
-  for (let i = 1; i <= n; i++) tokens.push(replyNumber(parts[i], "tokens"));
-  return { allowed: replyInteger(parts[0], "allowed") === 1, tokens };
+  for (let i = 1; i <= n; i++) tokens.push(replyNumber(parts[base + i], "tokens"));
+  return { allowed: replyInteger(parts[base], "allowed") === 1, tokens };
 }
 
 /**
  * The Redis limiter store: the token-bucket specification of `@goggles/core` in one Lua script, run with
  * `EVALSHA` (and `EVAL` only on `NOSCRIPT`; nothing else is retried, which could count twice). Each decision
- * touches one key, a hash holding every limit of the request, so it works on Redis Cluster. Redis `TIME` is
- * the clock. Keys expire about a second after their buckets are full again.
+ * touches one key, one string holding every limit of the request (packed doubles: `at`, then each limit's
+ * tokens), so it works on Redis Cluster. Redis `TIME` is the clock. Keys expire about a second after their
+ * buckets are full again.
  *
  * When Redis is slow or down, every decision still arrives within `timeout` (default 50 ms), answered by
  * `onStoreError`. Decisions of one event-loop turn share one script call (`coalesce`).
@@ -193,14 +195,14 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
       (reply) => {
         let replies: readonly unknown[];
         try {
-          replies = replyArray(reply, "limiter decisions", batch.length);
+          replies = replyArray(reply, "limiter decisions", batch.length * (limits.length + 1));
         } catch (error) {
           for (const p of batch) p.reject(error);
           return;
         }
         batch.forEach((p, i) => {
           try {
-            p.resolve(parseDecision(replies[i], limits.length));
+            p.resolve(parseDecision(replies, i, limits.length));
           } catch (error) {
             p.reject(error);
           }
@@ -239,7 +241,9 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
       const args: RedisArg[] = [scriptNow(), ...argsFor(limits), String(cost)];
       return client
         .run(consumeScript, [storePrefix + key], args)
-        .then((reply) => parseDecision(replyArray(reply, "limiter decisions", 1)[0], limits.length));
+        .then((reply) =>
+          parseDecision(replyArray(reply, "limiter decision", limits.length + 1), 0, limits.length),
+        );
     }
     return new Promise<StoreDecision>((resolve, reject) => {
       const pending = queue.get(limits);

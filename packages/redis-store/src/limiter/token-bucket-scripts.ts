@@ -1,10 +1,12 @@
 import { defineScript } from "../script/define-script.js";
 
 // The token-bucket specification of @goggles/core (packages/core/src/limit/token-bucket.ts), in Lua.
-// One hash per key: field "@" is `at` (ms), one field per limit name holds its tokens at `at`.
-// Numbers are written with %.17g so that a round trip through Redis loses no precision.
 //
-// ARGV: now ("" → Redis TIME), n, then n × (name, capacity, refillPerMs), then one cost per key.
+// One string per key holds every limit of a request: `at` (ms) then the tokens of each limit at `at`, in the
+// limiter's order, packed as little-endian doubles (struct.pack: exact, and read and written with one GET and
+// one SET … PX each). A value of another size (the limiter's limits changed) counts as full buckets.
+//
+// ARGV: now ("" → Redis TIME), n, then n × (capacity, refillPerMs), then one cost per key.
 
 const PRELUDE = `
 local now = tonumber(ARGV[1])
@@ -14,68 +16,60 @@ if not now then
 end
 local n = tonumber(ARGV[2])
 local eps = 1e-9
-local names, caps, rates = {}, {}, {}
-local fields = {'@'}
+local caps, rates = {}, {}
 for i = 1, n do
-  names[i] = ARGV[3 * i]
-  caps[i] = tonumber(ARGV[3 * i + 1])
-  rates[i] = tonumber(ARGV[3 * i + 2])
-  fields[i + 1] = names[i]
+  caps[i] = tonumber(ARGV[1 + 2 * i])
+  rates[i] = tonumber(ARGV[2 + 2 * i])
 end
-local function fmt(x) return string.format('%.17g', x) end
--- Refilled tokens of every bucket of a key at max(at, now); nil at when the key has no state.
+local layout = '<' .. string.rep('d', n + 1)
+local size = 8 * (n + 1)
+-- Refilled tokens of every bucket of a key at t = max(at, now); has = whether the key has state.
 local function refill(key)
-  local vals = redis.call('HMGET', key, unpack(fields))
-  local at = tonumber(vals[1])
-  local t = now
-  if at and at > now then t = at end
+  local value = redis.call('GET', key)
   local avail = {}
-  for i = 1, n do
-    local a = caps[i]
-    if at then
-      local tok = tonumber(vals[i + 1])
-      if tok then
-        a = tok + (t - at) * rates[i]
-        if a > caps[i] then a = caps[i] end
-      end
+  if value and #value == size then
+    local state = {struct.unpack(layout, value)}
+    local at = state[1]
+    local t = now
+    if at > now then t = at end
+    for i = 1, n do
+      local a = state[i + 1] + (t - at) * rates[i]
+      if a > caps[i] then a = caps[i] end
+      avail[i] = a
     end
-    avail[i] = a
+    return true, t, avail
   end
-  return at, t, avail
+  for i = 1, n do avail[i] = caps[i] end
+  return false, now, avail
 end
--- Writes the state, expiring the key (with a margin) once every bucket is full again.
+-- Writes the state, expiring the key (with a one-second margin) once every bucket is full again.
 local function store(key, t, tokens)
-  local args = {'@', fmt(t)}
   local full = t
   for i = 1, n do
-    args[#args + 1] = names[i]
-    args[#args + 1] = fmt(tokens[i])
     local when = t + (caps[i] - tokens[i]) / rates[i]
     if when > full then full = when end
   end
-  redis.call('HSET', key, unpack(args))
-  redis.call('PEXPIRE', key, math.ceil(full - t) + 1000)
+  redis.call('SET', key, struct.pack(layout, t, unpack(tokens)), 'PX', math.ceil(full - t) + 1000)
 end
 `;
 
 /**
- * Decides one request per key (KEYS[k] with cost ARGV[3n + 2 + k]): all buckets of a key are charged, or
- * none. Replies, per key, `{ allowed (1|0), left[1], …, left[n] }` with `left` as strings (Lua numbers would
- * be truncated on the way out).
+ * Decides one request per key (KEYS[k] with cost ARGV[2n + 2 + k]): all buckets of a key are charged, or
+ * none. Replies one flat array: per key `allowed (1|0), left[1], …, left[n]`, with `left` as strings (Lua
+ * numbers would be truncated on the way out).
  */
 export const consumeScript = defineScript(
   `${PRELUDE}
 local out = {}
 for k = 1, #KEYS do
-  local cost = tonumber(ARGV[3 * n + 2 + k])
-  local at, t, avail = refill(KEYS[k])
-  local allowed = true
+  local cost = tonumber(ARGV[2 * n + 2 + k])
+  local has, t, avail = refill(KEYS[k])
+  local allowed = 1
   for i = 1, n do
-    if avail[i] < cost - eps * caps[i] then allowed = false end
+    if avail[i] < cost - eps * caps[i] then allowed = 0 end
   end
-  local reply = {0}
-  if allowed then
-    reply[1] = 1
+  out[#out + 1] = allowed
+  if allowed == 1 then
     for i = 1, n do avail[i] = avail[i] - cost end
     if cost > 0 then
       local stored = {}
@@ -86,20 +80,19 @@ for k = 1, #KEYS do
       store(KEYS[k], t, stored)
     end
   end
-  for i = 1, n do reply[i + 1] = fmt(avail[i]) end
-  out[k] = reply
+  for i = 1, n do out[#out + 1] = string.format('%.17g', avail[i]) end
 end
 return out
 `,
   { name: "goggles-limiter-consume" },
 );
 
-/** Gives `cost` (ARGV[3n + 3]) back to every bucket of KEYS[1], never above capacity; a full key is deleted. */
+/** Gives `cost` (ARGV[2n + 3]) back to every bucket of KEYS[1], never above capacity; a full key is deleted. */
 export const refundScript = defineScript(
   `${PRELUDE}
-local cost = tonumber(ARGV[3 * n + 3])
-local at, t, avail = refill(KEYS[1])
-if not at then return 0 end
+local cost = tonumber(ARGV[2 * n + 3])
+local has, t, avail = refill(KEYS[1])
+if not has then return 0 end
 local full = true
 for i = 1, n do
   avail[i] = avail[i] + cost
