@@ -2,7 +2,7 @@ import { type Clock, systemClock } from "../clock.js";
 import { CostExceedsCapacityError } from "../errors/cost-exceeds-capacity-error.js";
 import { LimiterInputError } from "../errors/limiter-input-error.js";
 import type { LimiterStore, StoreDecision } from "./limiter-store.js";
-import { MemoryStore } from "./memory-store.js";
+import { consumeOne, MemoryStore } from "./memory-store.js";
 import { type BucketLimit, TOKEN_EPSILON } from "./token-bucket.js";
 
 /** One token bucket: `capacity` tokens at most (the burst), refilled continuously at `refillPerSecond`. */
@@ -187,24 +187,27 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const frozen = Object.freeze(limits);
   const single = limits.length === 1 ? smallest : undefined;
 
+  const fast = single !== undefined && store instanceof MemoryStore ? store : undefined;
+
+  /** One bucket: the numbers of `reportBucket` (token-bucket.ts), inlined to allocate one object. */
+  const singleResult = (single: LimitPolicy, allowed: boolean, left: number, cost: number): LimitResult => {
+    const slack = TOKEN_EPSILON * single.capacity;
+    const whole = Math.floor(left + slack);
+    const missing = single.capacity - left;
+    return new Result(
+      allowed,
+      single.capacity,
+      Math.max(whole, 0),
+      allowed || left >= cost - slack ? 0 : Math.ceil((cost - left) / single.refillPerMs),
+      missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs),
+      single.name,
+      undefined,
+    );
+  };
+
   const result = (decision: StoreDecision, cost: number): LimitResult => {
     const allowed = decision.allowed;
-    if (single !== undefined) {
-      // One bucket: the numbers of `reportBucket` (token-bucket.ts), inlined to allocate one object.
-      const left = decision.tokens[0] as number;
-      const slack = TOKEN_EPSILON * single.capacity;
-      const whole = Math.floor(left + slack);
-      const missing = single.capacity - left;
-      return new Result(
-        allowed,
-        single.capacity,
-        Math.max(whole, 0),
-        allowed || left >= cost - slack ? 0 : Math.ceil((cost - left) / single.refillPerMs),
-        missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs),
-        single.name,
-        undefined,
-      );
-    }
+    if (single !== undefined) return singleResult(single, allowed, decision.tokens[0] as number, cost);
     const policies = frozen.map((limit, i) =>
       policyResult(limit, decision.tokens[i] as number, cost, allowed),
     );
@@ -234,6 +237,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
         return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
       }
       try {
+        if (fast !== undefined) {
+          const left = fast[consumeOne](key, smallest, cost, clock.now());
+          return Promise.resolve(singleResult(smallest, fast.lastAllowed, left, cost));
+        }
         const decision = store.consume(key, frozen, cost, clock.now());
         if (isPromise(decision)) return decision.then((d) => result(d, cost));
         return Promise.resolve(result(decision, cost));

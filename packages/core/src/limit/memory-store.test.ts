@@ -1,13 +1,46 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isLimiterInputError } from "../errors/limiter-input-error.js";
 import { limiterStoreContract } from "./limiter-store.contract.js";
-import { MemoryStore } from "./memory-store.js";
-import type { BucketLimit } from "./token-bucket.js";
+import { consumeOne, MemoryStore } from "./memory-store.js";
+import { type BucketLimit, type BucketState, decideBuckets, refundBuckets } from "./token-bucket.js";
 
 limiterStoreContract("MemoryStore", () => new MemoryStore());
 limiterStoreContract("MemoryStore with a tiny cap", () => new MemoryStore({ maxKeys: 4 }), { runs: 30 });
 
 const limits: BucketLimit[] = [{ name: "default", capacity: 10, refillPerMs: 10 / 1000 }];
+
+describe("MemoryStore single-limit fast path", () => {
+  it("agrees with the specification on random histories (clock going back included)", () => {
+    const op = fc.record({
+      wait: fc.integer({ min: -2000, max: 3000 }),
+      cost: fc.oneof(fc.integer({ min: 0, max: 6 }), fc.double({ min: 0, max: 6, noNaN: true })),
+      refund: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 50 }), fc.integer({ min: 1, max: 4 }), (ops, maxKeys) => {
+        const limit: BucketLimit = { name: "default", capacity: 6, refillPerMs: 2 / 1000 };
+        const store = new MemoryStore({ maxKeys });
+        let model: BucketState | undefined;
+        let now = 1_764_000_000_000;
+        for (const o of ops) {
+          now += o.wait;
+          if (o.refund) {
+            model = refundBuckets(model, [limit], now, o.cost || 1);
+            store.refund("k", [limit], o.cost || 1, now);
+            continue;
+          }
+          const expected = decideBuckets(model, [limit], now, o.cost);
+          model = expected.state;
+          const left = store[consumeOne]("k", limit, o.cost, now);
+          expect(store.lastAllowed).toBe(expected.allowed);
+          expect(left).toBeCloseTo(expected.tokens[0] as number, 9);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe("MemoryStore bounds", () => {
   it("holds at most maxKeys keys after a million distinct keys", () => {

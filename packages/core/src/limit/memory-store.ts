@@ -13,6 +13,11 @@ export const DEFAULT_MAX_KEYS = 100_000;
 
 /** Slots per record before the tokens: [fullAt, at]. */
 const HEADER = 2;
+/** The record size of a single-limit store. */
+const HEADER_ONE = HEADER + 1;
+
+/** The single-limit fast path's method key (not exported from the package). */
+export const consumeOne: unique symbol = Symbol("goggles.memoryStore.consumeOne");
 const FIRST_SLOTS = 256;
 /** Slots examined per new key to reclaim buckets that are full again (lazy expiry). */
 const SWEEP_ON_INSERT = 2;
@@ -68,6 +73,56 @@ export class MemoryStore implements LimiterStore {
   get size(): number {
     return this.#index.size;
   }
+
+  /**
+   * The single-limit fast path of `createLimiter` (same arithmetic as `consume` with one limit): returns
+   * `left` and sets `lastAllowed`. Keyed by a symbol the package does not export.
+   */
+  [consumeOne](key: string, limit: BucketLimit, cost: number, now: number): number {
+    if (this.#stride !== HEADER + 1) this.#setStride(HEADER + 1);
+    const capacity = limit.capacity;
+    const floor = cost - TOKEN_EPSILON * capacity;
+    const slot = this.#index.get(key);
+    if (slot === undefined) {
+      if (capacity < floor) {
+        this.lastAllowed = false;
+        return capacity;
+      }
+      this.lastAllowed = true;
+      if (cost !== 0) {
+        const base = this.#allocate(key, now) * HEADER_ONE;
+        const s = this.#slab;
+        const left = capacity - cost;
+        const stored = Math.max(left, 0);
+        s[base] = now + (capacity - stored) / limit.refillPerMs;
+        s[base + 1] = now;
+        s[base + 2] = stored;
+        return left;
+      }
+      return capacity;
+    }
+    const s = this.#slab;
+    const base = slot * HEADER_ONE;
+    const at = s[base + 1] as number;
+    const t = Math.max(now, at);
+    const avail = Math.min((s[base + 2] as number) + (t - at) * limit.refillPerMs, capacity);
+    if (slot !== this.#head) this.#touch(slot);
+    if (avail < floor) {
+      this.lastAllowed = false;
+      return avail;
+    }
+    this.lastAllowed = true;
+    if (cost === 0) return avail;
+    const left = avail - cost;
+    const stored = Math.max(left, 0);
+    s[base] = t + (capacity - stored) / limit.refillPerMs;
+    s[base + 1] = t;
+    s[base + 2] = stored;
+    return left;
+  }
+
+  /** Whether the last `[consumeOne]` call admitted its request. */
+  lastAllowed = false;
 
   /**
    * Decides synchronously. The answer is one object reused by every call of this store (no allocation per
