@@ -189,20 +189,25 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   const fast = single !== undefined && store instanceof MemoryStore ? store : undefined;
 
-  /** One bucket: the numbers of `reportBucket` (token-bucket.ts), inlined to allocate one object. */
+  /** One bucket: the numbers of `reportBucket` (token-bucket.ts), inlined; object literals are cheapest. */
   const singleResult = (single: LimitPolicy, allowed: boolean, left: number, cost: number): LimitResult => {
     const slack = TOKEN_EPSILON * single.capacity;
     const whole = Math.floor(left + slack);
     const missing = single.capacity - left;
-    return new Result(
+    const remaining = Math.max(whole, 0);
+    const retryAfterMs = allowed || left >= cost - slack ? 0 : Math.ceil((cost - left) / single.refillPerMs);
+    const resetMs = missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs);
+    const name = single.name;
+    const limit = single.capacity;
+    return {
       allowed,
-      single.capacity,
-      Math.max(whole, 0),
-      allowed || left >= cost - slack ? 0 : Math.ceil((cost - left) / single.refillPerMs),
-      missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs),
-      single.name,
-      undefined,
-    );
+      limit,
+      remaining,
+      retryAfterMs,
+      resetMs,
+      policy: name,
+      policies: [{ name, allowed: retryAfterMs === 0, limit, remaining, retryAfterMs, resetMs }],
+    };
   };
 
   const result = (decision: StoreDecision, cost: number): LimitResult => {
@@ -215,39 +220,46 @@ export function createLimiter(options: LimiterOptions): Limiter {
     for (const p of policies) {
       if (allowed ? p.remaining < deciding.remaining : p.retryAfterMs > deciding.retryAfterMs) deciding = p;
     }
-    return new Result(
+    return {
       allowed,
-      deciding.limit,
-      deciding.remaining,
-      allowed ? 0 : deciding.retryAfterMs,
-      deciding.resetMs,
-      deciding.name,
+      limit: deciding.limit,
+      remaining: deciding.remaining,
+      retryAfterMs: allowed ? 0 : deciding.retryAfterMs,
+      resetMs: deciding.resetMs,
+      policy: deciding.name,
       policies,
-    );
+    };
   };
 
   return {
     limits: frozen,
     store,
     clock,
-    consume(key: string, cost = 1): Promise<LimitResult> {
-      const invalid = keyError(key) ?? costError(cost);
-      if (invalid !== undefined) return Promise.reject(invalid);
-      if (cost > smallest.capacity) {
-        return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
-      }
-      try {
-        if (fast !== undefined) {
-          const left = fast[consumeOne](key, smallest, cost, clock.now());
-          return Promise.resolve(singleResult(smallest, fast.lastAllowed, left, cost));
-        }
-        const decision = store.consume(key, frozen, cost, clock.now());
-        if (isPromise(decision)) return decision.then((d) => result(d, cost));
-        return Promise.resolve(result(decision, cost));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
+    consume:
+      fast !== undefined
+        ? // The common case (one limit, in memory) as an async function: the cheapest promise to await.
+          async (key: string, cost = 1): Promise<LimitResult> => {
+            const invalid = keyError(key) ?? costError(cost);
+            if (invalid !== undefined) throw invalid;
+            if (cost > smallest.capacity)
+              throw new CostExceedsCapacityError(cost, smallest.capacity, smallest.name);
+            const left = fast[consumeOne](key, smallest, cost, clock.now());
+            return singleResult(smallest, fast.lastAllowed, left, cost);
+          }
+        : (key: string, cost = 1): Promise<LimitResult> => {
+            const invalid = keyError(key) ?? costError(cost);
+            if (invalid !== undefined) return Promise.reject(invalid);
+            if (cost > smallest.capacity) {
+              return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
+            }
+            try {
+              const decision = store.consume(key, frozen, cost, clock.now());
+              if (isPromise(decision)) return decision.then((d) => result(d, cost));
+              return Promise.resolve(result(decision, cost));
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          },
     async refund(key: string, cost = 1): Promise<void> {
       const invalid = keyError(key) ?? costError(cost);
       if (invalid !== undefined) throw invalid;
@@ -259,66 +271,6 @@ export function createLimiter(options: LimiterOptions): Limiter {
       await store.reset(key);
     },
   };
-}
-
-/**
- * A decision. For a single-limit limiter `policies` is built on first read (most callers never look at it),
- * so a decision costs one allocation; `toJSON` includes it.
- */
-class Result implements LimitResult {
-  readonly allowed: boolean;
-  readonly limit: number;
-  readonly remaining: number;
-  readonly retryAfterMs: number;
-  readonly resetMs: number;
-  readonly policy: string;
-  #policies: readonly PolicyResult[] | undefined;
-
-  constructor(
-    allowed: boolean,
-    limit: number,
-    remaining: number,
-    retryAfterMs: number,
-    resetMs: number,
-    policy: string,
-    policies: readonly PolicyResult[] | undefined,
-  ) {
-    this.allowed = allowed;
-    this.limit = limit;
-    this.remaining = remaining;
-    this.retryAfterMs = retryAfterMs;
-    this.resetMs = resetMs;
-    this.policy = policy;
-    this.#policies = policies;
-  }
-
-  get policies(): readonly PolicyResult[] {
-    if (this.#policies === undefined) {
-      this.#policies = [
-        {
-          name: this.policy,
-          allowed: this.retryAfterMs === 0,
-          limit: this.limit,
-          remaining: this.remaining,
-          retryAfterMs: this.retryAfterMs,
-          resetMs: this.resetMs,
-        },
-      ];
-    }
-    return this.#policies;
-  }
-
-  toJSON(): Omit<LimitResult, never> {
-    return {
-      allowed: this.allowed,
-      limit: this.limit,
-      remaining: this.remaining,
-      retryAfterMs: this.retryAfterMs,
-      resetMs: this.resetMs,
-      policy: this.policy,
-      policies: this.policies,
-    };
-  }
 }
 
 function policyResult(limit: LimitPolicy, left: number, cost: number, allowed: boolean): PolicyResult {
