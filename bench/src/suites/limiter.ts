@@ -12,11 +12,15 @@ const nextKey = () => {
   return KEYS[i] as string;
 };
 
-// Limits high enough that every call is admitted: the cost of a decision, not of a refusal.
-const limiter = createLimiter({ capacity: 1e9, refillPerSecond: 1e6 });
+// Limits high enough that every call is admitted: the cost of a decision, not of a refusal. Active clients:
+// a key's bucket is not full again by its next request, so its entry stays in the store.
+const limiter = createLimiter({ capacity: 1e9, refillPerSecond: 1 });
 const tiered = createLimiter({
-  limits: { burst: { capacity: 1e9, refillPerSecond: 1e6 }, daily: { capacity: 1e12, refillPerSecond: 1e6 } },
+  limits: { burst: { capacity: 1e9, refillPerSecond: 1 }, daily: { capacity: 1e12, refillPerSecond: 1 } },
 });
+// Occasional clients: each bucket is full again before the key's next request, so every decision finds no
+// entry, inserts one, and the sweep reclaims full ones (the store's churn path).
+const occasional = createLimiter({ capacity: 1e9, refillPerSecond: 1e9 });
 const rlf = new RateLimiterMemory({ points: 1e9, duration: 1 });
 const erl = new ErlMemoryStore();
 erl.init({ windowMs: 60_000 } as never);
@@ -50,6 +54,10 @@ export default defineSuite({
     { name: "bare awaited Map update (floor)", fn: () => bareMap(nextKey()) },
     { name: "goggles createLimiter().consume", fn: () => limiter.consume(nextKey()) },
     { name: "goggles consume, 2 limits (burst + daily)", fn: () => tiered.consume(nextKey()) },
+    {
+      name: "goggles consume, buckets full again between requests",
+      fn: () => occasional.consume(nextKey()),
+    },
     {
       name: "rate-limiter-flexible RateLimiterMemory.consume",
       fn: () => rlf.consume(nextKey()),

@@ -53,11 +53,15 @@ describe("MemoryStore bounds", () => {
     expect(store.consume("k0", slow, 0, 1_000_000).tokens[0]).toBe(10);
   });
 
-  it("reclaims buckets that are full again without waiting for the cap (lazy expiry)", () => {
-    const store = new MemoryStore({ maxKeys: 10_000 });
+  it("reclaims buckets that are full again once half full, before reaching the cap (lazy expiry)", () => {
+    const store = new MemoryStore({ maxKeys: 1000 });
     // Each bucket is full again 100 ms after its request; keys arrive 1 ms apart.
     for (let i = 0; i < 100_000; i++) store.consume(`k${i}`, limits, 1, i);
-    expect(store.size).toBeLessThan(1000);
+    expect(store.size).toBeLessThanOrEqual(600);
+    const small = new MemoryStore({ maxKeys: 1000 });
+    for (let i = 0; i < 400; i++) small.consume(`k${i}`, limits, 1, i * 1000);
+    expect(small.size).toBe(400); // below half: full entries are kept (no churn), and count as full
+    expect(small.consume("k0", limits, 0, 400_000).tokens[0]).toBe(10);
   });
 
   it("evicts buckets that are full again before the least recently used", () => {

@@ -19,7 +19,7 @@ const HEADER_ONE = HEADER + 1;
 /** The single-limit fast path's method key (not exported from the package). */
 export const consumeOne: unique symbol = Symbol("goggles.memoryStore.consumeOne");
 const FIRST_SLOTS = 256;
-/** Slots examined per new key to reclaim buckets that are full again (lazy expiry). */
+/** Slots examined per new key, once the store is half full, to reclaim buckets that are full again. */
 const SWEEP_ON_INSERT = 2;
 /** Slots examined when the store is at its cap, before falling back to the least recently used entry. */
 const SWEEP_AT_CAP = 32;
@@ -34,8 +34,9 @@ const EMPTY_LINKS = new Int32Array(0);
  * Layout: a `Map` from key to a slot number (a small integer, so no boxed value per entry); per slot, one
  * `Float64Array` record `[fullAt, at, tokens…]` and two `Int32Array` links of a least-recently-used list.
  * Arrays grow by doubling up to `maxKeys` slots. A bucket that is full again carries no information: it is
- * treated as absent, reclaimed by a small incremental sweep on each new key, and evicted first when the store
- * is full; only when the sweep finds none is the least recently used key evicted.
+ * treated as absent; once the store is half full, a small incremental sweep on each new key reclaims such
+ * entries, and when the store is full they are evicted first; only when the sweep finds none is the least
+ * recently used key evicted.
  *
  * One store serves one limiter (all calls must bring the same number of limits).
  *
@@ -231,7 +232,9 @@ export class MemoryStore implements LimiterStore {
 
   /** A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail. */
   #allocate(key: string, now: number): number {
-    if (this.#used > 0) this.#sweep(now, SWEEP_ON_INSERT);
+    // Full buckets are reclaimed only once the store is half full: below that, keeping a full entry costs
+    // nothing and spares an occasional client a Map delete and insert on every visit.
+    if (this.#index.size > this.maxKeys >>> 1) this.#sweep(now, SWEEP_ON_INSERT);
     let slot = this.#free.pop();
     if (slot === undefined) {
       if (this.#used < this.#slots) slot = this.#used++;
