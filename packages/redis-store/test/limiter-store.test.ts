@@ -95,6 +95,27 @@ describe.skipIf(!url).each(driverCases)("redisStore over $name", (driverCase) =>
     expect(calls).toEqual([{ command: "evalsha", keys: 50 }]);
   });
 
+  it('coalesce: "slot" sends one call per hash slot, so every call is Cluster safe', async () => {
+    const { calls, driver } = counting(toRedisDriver(handle.client));
+    const s = redisStore({ client: driver, prefix: `{t${unique++}}`, timeout: 5000, coalesce: "slot" });
+    const limiter = createLimiter({ capacity: 10, refillPerSecond: 0.001, store: s });
+    // Every key shares the prefix's hash tag: one slot, one call.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => limiter.consume(`k${i}`)));
+    expect(calls).toEqual([{ command: "evalsha", keys: 20 }]);
+    const untagged = counting(toRedisDriver(handle.client));
+    const spread = redisStore({
+      client: untagged.driver,
+      prefix: prefix("slots"),
+      timeout: 5000,
+      coalesce: "slot",
+    });
+    const keys = ["a", "b", "c", "d", "e", "f"];
+    const slots = new Set(keys.map((k) => hashSlot(spread.prefix + k)));
+    await Promise.all(keys.map((k) => spread.consume(k, limits, 1, 0)));
+    expect(untagged.calls).toHaveLength(slots.size);
+    expect(untagged.calls.reduce((n, c) => n + c.keys, 0)).toBe(keys.length);
+  });
+
   it("sends one key per call without coalescing, and reloads scripts after SCRIPT FLUSH", async () => {
     const { calls, driver } = counting(toRedisDriver(handle.client));
     const s = redisStore({ client: driver, prefix: prefix("single"), timeout: 5000, coalesce: false });
