@@ -213,13 +213,19 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const result = (decision: StoreDecision, cost: number): LimitResult => {
     const allowed = decision.allowed;
     if (single !== undefined) return singleResult(single, allowed, decision.tokens[0] as number, cost);
-    const policies = frozen.map((limit, i) =>
-      policyResult(limit, decision.tokens[i] as number, cost, allowed),
-    );
-    let deciding = policies[0] as PolicyResult;
-    for (const p of policies) {
-      if (allowed ? p.remaining < deciding.remaining : p.retryAfterMs > deciding.retryAfterMs) deciding = p;
+    const policies: PolicyResult[] = [];
+    let deciding: PolicyResult | undefined;
+    for (let i = 0; i < frozen.length; i++) {
+      const p = policyResult(frozen[i] as LimitPolicy, decision.tokens[i] as number, cost, allowed);
+      policies.push(p);
+      if (
+        deciding === undefined ||
+        (allowed ? p.remaining < deciding.remaining : p.retryAfterMs > deciding.retryAfterMs)
+      ) {
+        deciding = p;
+      }
     }
+    deciding = deciding as PolicyResult;
     return {
       allowed,
       limit: deciding.limit,
@@ -246,20 +252,29 @@ export function createLimiter(options: LimiterOptions): Limiter {
             const left = fast[consumeOne](key, smallest, cost, clock.now());
             return singleResult(smallest, fast.lastAllowed, left, cost);
           }
-        : (key: string, cost = 1): Promise<LimitResult> => {
-            const invalid = keyError(key) ?? costError(cost);
-            if (invalid !== undefined) return Promise.reject(invalid);
-            if (cost > smallest.capacity) {
-              return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
+        : store instanceof MemoryStore
+          ? // Several limits in memory: the store answers synchronously.
+            async (key: string, cost = 1): Promise<LimitResult> => {
+              const invalid = keyError(key) ?? costError(cost);
+              if (invalid !== undefined) throw invalid;
+              if (cost > smallest.capacity)
+                throw new CostExceedsCapacityError(cost, smallest.capacity, smallest.name);
+              return result(store.consume(key, frozen, cost, clock.now()), cost);
             }
-            try {
-              const decision = store.consume(key, frozen, cost, clock.now());
-              if (isPromise(decision)) return decision.then((d) => result(d, cost));
-              return Promise.resolve(result(decision, cost));
-            } catch (error) {
-              return Promise.reject(error);
-            }
-          },
+          : (key: string, cost = 1): Promise<LimitResult> => {
+              const invalid = keyError(key) ?? costError(cost);
+              if (invalid !== undefined) return Promise.reject(invalid);
+              if (cost > smallest.capacity) {
+                return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
+              }
+              try {
+                const decision = store.consume(key, frozen, cost, clock.now());
+                if (isPromise(decision)) return decision.then((d) => result(d, cost));
+                return Promise.resolve(result(decision, cost));
+              } catch (error) {
+                return Promise.reject(error);
+              }
+            },
     async refund(key: string, cost = 1): Promise<void> {
       const invalid = keyError(key) ?? costError(cost);
       if (invalid !== undefined) throw invalid;
