@@ -1,6 +1,9 @@
 import {
   type BucketLimit,
+  type CircuitBreaker,
   type Clock,
+  circuitBreaker,
+  consecutive,
   type EventHandler,
   emit,
   type LimiterStore,
@@ -50,6 +53,13 @@ export interface RedisStoreOptions {
    * of one); `false` sends one call per decision. Each decision still touches one key.
    */
   coalesce?: boolean | "slot";
+  /**
+   * The core `circuitBreaker` every Redis call of the store goes through: once Redis keeps failing, decisions
+   * go straight to `onStoreError` without waiting for a timeout, and a probe tests Redis again after
+   * `openFor`. Default: opens after 5 consecutive failed calls, for 1 s (`name: "redis-limiter"`, events to
+   * `onEvent`). `false`: no breaker.
+   */
+  breaker?: CircuitBreaker | false;
   /**
    * Remember refused keys and refuse them locally until their buckets could admit the request again,
    * shielding Redis from a client that keeps knocking. `true` holds up to 10 000 keys. Default off.
@@ -113,7 +123,9 @@ function parseDecision(parts: readonly unknown[], k: number, n: number): StoreDe
  * buckets are full again.
  *
  * When Redis is slow or down, every decision still arrives within `timeout` (default 50 ms), answered by
- * `onStoreError`. Decisions of one event-loop turn share one script call (`coalesce`).
+ * `onStoreError`; the store's calls go through the core `circuitBreaker`, so once Redis keeps failing a
+ * decision costs no wait at all until a probe finds it back. Decisions of one event-loop turn share one script
+ * call (`coalesce`).
  *
  * @example
  * import { createLimiter, MemoryStore } from "@goggles/core";
@@ -139,6 +151,19 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
   const fallbackName =
     onStoreError === "deny" || onStoreError === "allow" ? onStoreError : ("insurance" as const);
   const coalesce = options.coalesce ?? true;
+  const breaker =
+    options.breaker === false
+      ? undefined
+      : (options.breaker ??
+        circuitBreaker({
+          name: "redis-limiter",
+          strategy: consecutive({ threshold: 5 }),
+          openFor: 1_000,
+          onEvent: options.onEvent,
+        }));
+  /** Every Redis call of the store, through the breaker when there is one. */
+  const guarded = <T>(call: () => Promise<T>): Promise<T> =>
+    breaker === undefined ? call() : breaker.execute(call);
   const blockCache =
     options.blockCache === undefined || options.blockCache === false
       ? undefined
@@ -191,7 +216,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
     const keys = batch.map((p) => storePrefix + p.key);
     const args: RedisArg[] = [scriptNow(), ...argsFor(limits)];
     for (const p of batch) args.push(String(p.cost));
-    client.run(consumeScript, keys, args).then(
+    guarded(() => client.run(consumeScript, keys, args)).then(
       (reply) => {
         let replies: readonly unknown[];
         try {
@@ -239,11 +264,9 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
   const decide = (key: string, limits: readonly BucketLimit[], cost: number): Promise<StoreDecision> => {
     if (coalesce === false) {
       const args: RedisArg[] = [scriptNow(), ...argsFor(limits), String(cost)];
-      return client
-        .run(consumeScript, [storePrefix + key], args)
-        .then((reply) =>
-          parseDecision(replyArray(reply, "limiter decision", limits.length + 1), 0, limits.length),
-        );
+      return guarded(() => client.run(consumeScript, [storePrefix + key], args)).then((reply) =>
+        parseDecision(replyArray(reply, "limiter decision", limits.length + 1), 0, limits.length),
+      );
     }
     return new Promise<StoreDecision>((resolve, reject) => {
       const pending = queue.get(limits);
@@ -275,7 +298,9 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
     async refund(key, limits, cost, now) {
       blockCache?.delete(key);
       try {
-        await client.run(refundScript, [storePrefix + key], [scriptNow(), ...argsFor(limits), String(cost)]);
+        await guarded(() =>
+          client.run(refundScript, [storePrefix + key], [scriptNow(), ...argsFor(limits), String(cost)]),
+        );
       } catch (error) {
         report("refund", error);
         if (typeof onStoreError === "object") await onStoreError.refund(key, limits, cost, now);
@@ -284,7 +309,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
     async reset(key) {
       blockCache?.delete(key);
       if (typeof onStoreError === "object") await onStoreError.reset(key);
-      await client.del(storePrefix + key);
+      await guarded(() => client.del(storePrefix + key));
     },
   };
 }
