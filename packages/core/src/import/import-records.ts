@@ -1,0 +1,544 @@
+import { isProblemError } from "../errors/goggles-error.js";
+import { type EventHandler, emit } from "../events.js";
+import { badRequest, contentTooLarge, type Problem, unprocessableContent } from "../problem.js";
+import { CsvParser, type CsvRow } from "./csv-parser.js";
+import { isFormulaCell } from "./formula.js";
+import { type NdjsonLine, NdjsonLines } from "./ndjson-lines.js";
+import { type ImportSchema, type SchemaOutput, type SchemaResult, schemaOutcome } from "./schema-call.js";
+import { utf8Length } from "./utf8-length.js";
+
+/** The formats `importRecords` reads. */
+export type ImportFormat = "csv" | "ndjson";
+
+/** Where the bytes of an import come from. */
+export type ImportSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | string;
+
+/** Limits on an import. Breaking one ends the import with a problem; a bad row alone never does. */
+export interface ImportLimits {
+  /** The most bytes read; more ends the import with 413. Default 10 MiB. */
+  maxBytes?: number;
+  /** The most data rows (the CSV header not counted); more ends the import with 413. Default 100 000. */
+  maxRows?: number;
+  /** The most CSV columns; a wider header ends the import with 413. Default 100. */
+  maxColumns?: number;
+  /**
+   * The largest CSV field as written (quotes included), or NDJSON line, in UTF-8 bytes; larger ends the
+   * import with 413. Bounds the memory an import holds: only the current partial field is buffered.
+   * Default 64 KiB.
+   */
+  maxFieldBytes?: number;
+  /** The import ends with 422 once this many rows were rejected. Default 100. */
+  maxErrors?: number;
+}
+
+/** The default import limits. */
+export const DEFAULT_IMPORT_LIMITS: Readonly<Required<ImportLimits>> = Object.freeze({
+  maxBytes: 10 * 1024 * 1024,
+  maxRows: 100_000,
+  maxColumns: 100,
+  maxFieldBytes: 64 * 1024,
+  maxErrors: 100,
+});
+
+/** What to do with a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first). */
+export type FormulaPolicy = "allow" | "flag" | "reject";
+
+/** Options for `importRecords`. */
+export interface ImportOptions<
+  F extends ImportFormat = ImportFormat,
+  S extends ImportSchema | undefined = ImportSchema | undefined,
+  A extends ImportSchema | undefined = ImportSchema | undefined,
+> {
+  format: F;
+  /** Validates each row (CSV: an object of strings keyed by the header; NDJSON: the parsed value). */
+  schema?: S;
+  /** A Standard Schema (e.g. a `defineAdapter` result) applied last: the validated row → the internal shape. */
+  adapter?: A;
+  /**
+   * Normalizes every string before validation (CSV cells; NDJSON strings, keys excluded). Pass `normalizeText`
+   * (or your own); `false` or omitted leaves strings unchanged.
+   */
+  normalize?: false | ((text: string) => string);
+  /** Runs on each validated row before the adapter, e.g. `(row) => sanitize(row, rules)`. */
+  sanitize?: (row: SchemaValue<F, S>) => SchemaValue<F, S>;
+  limits?: ImportLimits;
+  /** `"flag"` (default) accepts the row and lists the cells in `formulas`; `"reject"` rejects the row. */
+  formulas?: FormulaPolicy;
+  /** How many row problems the summary keeps (the first ones). Default 100. */
+  keepProblems?: number;
+  /** Receives an `import_row_rejected` event per rejected row. */
+  onEvent?: EventHandler;
+}
+
+/** A row before the schema: CSV gives an object of strings, NDJSON a parsed JSON value. */
+export type RawRow<F extends ImportFormat> = F extends "csv" ? Record<string, string> : unknown;
+
+/** A row after the schema (before the adapter). */
+export type SchemaValue<F extends ImportFormat, S> = S extends ImportSchema ? SchemaOutput<S> : RawRow<F>;
+
+/** What each accepted row holds: the adapter's output, else the schema's, else the raw row. */
+export type ImportedRecord<F extends ImportFormat, S, A> = A extends ImportSchema
+  ? SchemaOutput<A>
+  : SchemaValue<F, S>;
+
+/** An accepted row. */
+export interface AcceptedRow<T> {
+  /** The 1-based line the row starts on. */
+  readonly line: number;
+  readonly record: T;
+  readonly problem?: undefined;
+  /** With `formulas: "flag"`, the columns (CSV) or paths (NDJSON) whose cells look like formulas. */
+  readonly formulas?: readonly string[];
+}
+
+/** A rejected row, or (with `fatal`) the problem that ended the import, on the line where it happened. */
+export interface RejectedRow {
+  readonly line: number;
+  readonly record?: undefined;
+  readonly problem: Problem;
+  /** True for the last outcome when a limit (or unreadable input) ended the import; not counted as a row. */
+  readonly fatal?: true;
+}
+
+/** One outcome per row, in input order. */
+export type ImportOutcome<T> = AcceptedRow<T> | RejectedRow;
+
+/** A rejected row's line and problem. */
+export interface RowProblem {
+  readonly line: number;
+  readonly problem: Problem;
+}
+
+/** How an import went. */
+export interface ImportSummary {
+  /** Data rows read (each got exactly one outcome). */
+  readonly rows: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  /** The first `keepProblems` row problems. */
+  readonly problems: readonly RowProblem[];
+  /** What ended the import early (a broken limit, unreadable input, too many errors), if anything did. */
+  readonly problem?: Problem;
+  /** True when the whole input was read and no limit ended it. */
+  readonly complete: boolean;
+  /** Bytes read. */
+  readonly bytes: number;
+}
+
+/** A running import: iterate it once for the outcomes; `summary` settles when iteration ends. */
+export interface RecordImport<T> extends AsyncIterable<ImportOutcome<T>> {
+  /** Settles (never rejects) when iteration ends, early or not. */
+  readonly summary: Promise<ImportSummary>;
+  /** Iterates everything, keeping accepted records (at most `maxRows` of them). */
+  collect(): Promise<{ records: T[]; summary: ImportSummary }>;
+}
+
+const MAX_NAME = 64;
+
+function clip(s: string): string {
+  return s.length <= MAX_NAME ? s : `${s.slice(0, MAX_NAME - 1)}…`;
+}
+
+function withLine(problem: Problem, line: number): Problem {
+  return { ...problem, extensions: { ...problem.extensions, line } };
+}
+
+function rowProblem(detail: string, line: number, reason: string): Problem {
+  return badRequest({ detail, extensions: { line, reason } });
+}
+
+const FORBIDDEN_KEY = "__proto__";
+
+/** Whether a parsed JSON value holds a `__proto__` key, or a `constructor` key holding `prototype`. */
+function hasProtoKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== "object" || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      const child = (v as Record<string, unknown>)[key];
+      if (key === FORBIDDEN_KEY) return true;
+      if (key === "constructor" && typeof child === "object" && child !== null && Object.hasOwn(child, "prototype"))
+        return true;
+      stack.push(child);
+    }
+  }
+  return false;
+}
+
+/** Applies `fn` to every string in a JSON value (copying), keys untouched; iterative, any depth. */
+function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === "string") return fn(value);
+  if (typeof value !== "object" || value === null) return value;
+  const root: unknown = Array.isArray(value) ? [] : {};
+  const stack: Array<[unknown, Record<string, unknown> | unknown[]]> = [[value, root as Record<string, unknown>]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop() as [Record<string, unknown>, Record<string, unknown>];
+    for (const key of Object.keys(from)) {
+      const v = from[key];
+      if (typeof v === "string") to[key] = fn(v);
+      else if (typeof v === "object" && v !== null) {
+        const copy = Array.isArray(v) ? [] : {};
+        to[key] = copy;
+        stack.push([v, copy]);
+      } else to[key] = v;
+    }
+  }
+  return root;
+}
+
+/** Paths (`a.b.0`) of the formula-looking strings in a JSON value. */
+function formulaPaths(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: Array<[unknown, string]> = [[value, ""]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (typeof v === "string") {
+      if (isFormulaCell(v)) found.push(path);
+    } else if (typeof v === "object" && v !== null) {
+      for (const key of Object.keys(v)) {
+        stack.push([(v as Record<string, unknown>)[key], path === "" ? clip(key) : `${path}.${clip(key)}`]);
+      }
+    }
+  }
+  return found.reverse();
+}
+
+async function* chunksOf(source: ImportSource): AsyncGenerator<Uint8Array> {
+  if (typeof (source as ReadableStream<Uint8Array>).getReader === "function") {
+    const reader = (source as ReadableStream<Uint8Array>).getReader();
+    let done = false;
+    try {
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) {
+          done = true;
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      if (!done) await reader.cancel().catch(() => {});
+      reader.releaseLock();
+    }
+  }
+  yield* source as AsyncIterable<Uint8Array>;
+}
+
+const STRING_SLICE = 64 * 1024;
+
+class Stop {
+  constructor(readonly problem: Problem) {}
+}
+
+/**
+ * Streams CSV or NDJSON rows through the same pipeline as a request body: formula check, `normalize` on
+ * strings, the `schema`, `sanitize`, then the `adapter`. Yields exactly one outcome per row, in input order;
+ * a bad row is rejected without stopping the import, unless `maxErrors` rows were. Breaking a size limit
+ * (bytes, rows, columns, field size) ends the import with a last `fatal` outcome, as does input that is not
+ * UTF-8. Memory stays bounded: only the current partial field (≤ `maxFieldBytes`) is buffered.
+ *
+ * CSV follows RFC 4180: the first row names the fields; every row must have as many fields as the header;
+ * quoted fields may hold commas, doubled quotes and line breaks; CRLF, LF or CR end lines; a UTF-8 BOM is
+ * skipped; empty lines are skipped.
+ *
+ * @example
+ * const rows = importRecords(request.body, { format: "csv", schema: Family, limits: { maxRows: 10_000 } });
+ * for await (const row of rows) {
+ *   if (row.record) await db.insert(row.record);
+ * }
+ * const { accepted, rejected, problems } = await rows.summary;
+ */
+export function importRecords<
+  F extends ImportFormat,
+  S extends ImportSchema | undefined = undefined,
+  A extends ImportSchema | undefined = undefined,
+>(source: ImportSource, options: ImportOptions<F, S, A>): RecordImport<ImportedRecord<F, S, A>> {
+  type T = ImportedRecord<F, S, A>;
+  const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
+  const keep = options.keepProblems ?? 100;
+  const formulas = options.formulas ?? "flag";
+  const normalize = options.normalize || undefined;
+  const schema = options.schema as ImportSchema | undefined;
+  const adapter = options.adapter as ImportSchema | undefined;
+  const sanitize = options.sanitize as ((row: unknown) => unknown) | undefined;
+  if (options.format !== "csv" && options.format !== "ndjson") {
+    throw new TypeError(`Unknown import format ${JSON.stringify(options.format)}; expected "csv" or "ndjson".`);
+  }
+
+  let resolveSummary!: (summary: ImportSummary) => void;
+  const summary = new Promise<ImportSummary>((resolve) => {
+    resolveSummary = resolve;
+  });
+  let rows = 0;
+  let accepted = 0;
+  let rejected = 0;
+  let bytes = 0;
+  const problems: RowProblem[] = [];
+  let ended: Problem | undefined;
+  let started = false;
+
+  const reject = (line: number, problem: Problem): RejectedRow => {
+    rejected++;
+    if (problems.length < keep) problems.push({ line, problem });
+    const issues = (problem.extensions?.issues as unknown[] | undefined)?.length ?? 1;
+    emit(options.onEvent, { type: "import_row_rejected", line, issueCount: issues });
+    return { line, problem };
+  };
+
+  const finishRow = (line: number, value: unknown, flagged: string[] | undefined): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
+    const afterSchema = (v: unknown): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
+      const sanitized = sanitize ? sanitize(v) : v;
+      if (!adapter) return accept(line, sanitized, flagged);
+      return settle(adapter["~standard"].validate(sanitized), line, (out) => accept(line, out, flagged));
+    };
+    if (!schema) return afterSchema(value);
+    return settle(schema["~standard"].validate(value), line, afterSchema);
+  };
+
+  const settle = (
+    result: SchemaResult<unknown> | Promise<SchemaResult<unknown>>,
+    line: number,
+    then: (v: unknown) => ImportOutcome<T> | Promise<ImportOutcome<T>>,
+  ): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
+    if (result instanceof Promise) return result.then((r) => settle(r, line, then));
+    const outcome = schemaOutcome(result);
+    if ("problem" in outcome) return reject(line, withLine(outcome.problem, line));
+    return then(outcome.value);
+  };
+
+  const accept = (line: number, record: unknown, flagged: string[] | undefined): AcceptedRow<T> => {
+    accepted++;
+    return flagged === undefined ? { line, record: record as T } : { line, record: record as T, formulas: flagged };
+  };
+
+  const formulaProblem = (line: number, where: string): RejectedRow =>
+    reject(
+      line,
+      unprocessableContent({
+        detail: `The cell at ${where} starts like a spreadsheet formula (=, +, -, @, tab or CR).`,
+        extensions: { line, reason: "formula", column: where },
+      }),
+    );
+
+  // CSV
+  let header: string[] | undefined;
+  const csvRow = (row: CsvRow): ImportOutcome<T> | Promise<ImportOutcome<T>> | Stop | undefined => {
+    if (header === undefined) {
+      if (row.error !== undefined) {
+        return new Stop(rowProblem(`The header row is malformed: ${row.error}`, row.line, "header"));
+      }
+      if (row.count > limits.maxColumns) {
+        return new Stop(
+          contentTooLarge({
+            detail: `The header has ${row.count} columns; at most ${limits.maxColumns} are accepted.`,
+            extensions: { line: row.line, reason: "max_columns" },
+          }),
+        );
+      }
+      const seen = new Set<string>();
+      for (const name of row.fields) {
+        const clean = normalize ? normalize(name) : name;
+        if (clean === "" || clean === FORBIDDEN_KEY || seen.has(clean)) {
+          const why = clean === "" ? "an empty column name" : seen.has(clean) ? "a duplicate column name" : "a forbidden column name";
+          return new Stop(rowProblem(`The header row has ${why}.`, row.line, "header"));
+        }
+        seen.add(clean);
+      }
+      header = [...seen];
+      csv.maxStoredFields = header.length;
+      return undefined;
+    }
+    if (rows >= limits.maxRows) return new Stop(tooManyRows(row.line));
+    rows++;
+    if (row.error !== undefined) return reject(row.line, rowProblem(row.error, row.line, "syntax"));
+    if (row.count !== header.length) {
+      return reject(
+        row.line,
+        rowProblem(`The row has ${row.count} fields; the header has ${header.length}.`, row.line, "column_count"),
+      );
+    }
+    let flagged: string[] | undefined;
+    const record: Record<string, string> = {};
+    for (let k = 0; k < header.length; k++) {
+      const name = header[k] as string;
+      let cell = row.fields[k] as string;
+      if (formulas !== "allow" && isFormulaCell(cell)) {
+        if (formulas === "reject") return formulaProblem(row.line, `column ${clip(name)}`);
+        (flagged ??= []).push(clip(name));
+      }
+      if (normalize) cell = normalize(cell);
+      record[name] = cell;
+    }
+    return finishRow(row.line, record, flagged);
+  };
+
+  // NDJSON
+  const ndjsonRow = (entry: NdjsonLine): ImportOutcome<T> | Promise<ImportOutcome<T>> | Stop => {
+    if (rows >= limits.maxRows) return new Stop(tooManyRows(entry.line));
+    rows++;
+    let value: unknown;
+    try {
+      value = JSON.parse(entry.text);
+    } catch {
+      return reject(entry.line, rowProblem("The line is not valid JSON.", entry.line, "json"));
+    }
+    if (
+      (entry.text.includes(FORBIDDEN_KEY) || entry.text.includes("constructor")) &&
+      hasProtoKey(value)
+    ) {
+      return reject(entry.line, rowProblem("The line holds a forbidden key (__proto__ or constructor.prototype).", entry.line, "proto_key"));
+    }
+    let flagged: string[] | undefined;
+    if (formulas !== "allow") {
+      const paths = formulaPaths(value);
+      if (paths.length > 0) {
+        if (formulas === "reject") return formulaProblem(entry.line, paths[0] === "" ? "the root" : `path ${paths[0]}`);
+        flagged = paths;
+      }
+    }
+    if (normalize) value = mapStrings(value, normalize);
+    return finishRow(entry.line, value, flagged);
+  };
+
+  const tooManyRows = (line: number): Problem =>
+    contentTooLarge({
+      detail: `The import has more than ${limits.maxRows} rows.`,
+      extensions: { line, reason: "max_rows" },
+    });
+
+  const csv = new CsvParser({ maxFieldBytes: limits.maxFieldBytes, maxStoredFields: limits.maxColumns });
+  const ndjson = new NdjsonLines(limits.maxFieldBytes);
+  const isCsv = options.format === "csv";
+
+  async function* run(): AsyncGenerator<ImportOutcome<T>> {
+    const csvRows: CsvRow[] = [];
+    const lines: NdjsonLine[] = [];
+    let line = 1;
+    let complete = false;
+    const fieldTooLarge = (at: number): Problem =>
+      contentTooLarge({
+        detail: isCsv
+          ? `A field is larger than ${limits.maxFieldBytes} bytes.`
+          : `A line is larger than ${limits.maxFieldBytes} bytes.`,
+        extensions: { line: at, reason: "max_field_bytes" },
+      });
+
+    /** Feeds decoded text to the parser; yields outcomes; returns a problem that ends the import. */
+    async function* feed(text: string, final: boolean): AsyncGenerator<ImportOutcome<T>, Problem | undefined> {
+      if (isCsv) {
+        csv.push(text, final, csvRows);
+        for (let k = 0; k < csvRows.length; k++) {
+          const row = csvRows[k] as CsvRow;
+          line = row.line;
+          let out = csvRow(row);
+          if (out === undefined) continue;
+          if (out instanceof Stop) return out.problem;
+          if (out instanceof Promise) out = await out;
+          yield out;
+          if (out.problem !== undefined && rejected >= limits.maxErrors) return tooManyErrors(row.line);
+        }
+        csvRows.length = 0;
+        if (csv.fatal !== undefined) return fieldTooLarge(csv.fatal.line);
+      } else {
+        ndjson.push(text, final, lines);
+        for (let k = 0; k < lines.length; k++) {
+          const entry = lines[k] as NdjsonLine;
+          line = entry.line;
+          let out = ndjsonRow(entry);
+          if (out instanceof Stop) return out.problem;
+          if (out instanceof Promise) out = await out;
+          yield out;
+          if (out.problem !== undefined && rejected >= limits.maxErrors) return tooManyErrors(entry.line);
+        }
+        lines.length = 0;
+        if (ndjson.fatalLine !== undefined) return fieldTooLarge(ndjson.fatalLine);
+      }
+      return undefined;
+    }
+
+    const tooManyErrors = (at: number): Problem =>
+      unprocessableContent({
+        detail: `The import stopped after ${rejected} rejected rows.`,
+        extensions: { line: at, reason: "max_errors" },
+      });
+
+    try {
+      if (typeof source === "string") {
+        bytes = utf8Length(source, 0, source.length);
+        if (bytes > limits.maxBytes) {
+          ended = contentTooLarge({ detail: `The import exceeds ${limits.maxBytes} bytes.`, extensions: { line, reason: "max_bytes" } });
+        } else {
+          const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+          for (let at = 0; at < text.length && ended === undefined; at += STRING_SLICE) {
+            ended = yield* feed(text.slice(at, at + STRING_SLICE), false);
+          }
+          ended ??= yield* feed("", true);
+        }
+      } else {
+        const decoder = new TextDecoder("utf-8", { fatal: true });
+        const chunks = chunksOf(source);
+        try {
+          for (;;) {
+            let next: IteratorResult<Uint8Array>;
+            try {
+              next = await chunks.next();
+            } catch (error) {
+              ended = isProblemError(error)
+                ? withLine(error.problem, line)
+                : badRequest({ detail: "The import could not be read.", extensions: { line, reason: "read_failed" } });
+              break;
+            }
+            let text: string;
+            try {
+              if (next.done) text = decoder.decode();
+              else {
+                bytes += next.value.byteLength;
+                if (bytes > limits.maxBytes) {
+                  ended = contentTooLarge({
+                    detail: `The import exceeds ${limits.maxBytes} bytes.`,
+                    extensions: { line, reason: "max_bytes" },
+                  });
+                  break;
+                }
+                text = decoder.decode(next.value, { stream: true });
+              }
+            } catch {
+              ended = badRequest({ detail: "The import is not valid UTF-8.", extensions: { line, reason: "encoding" } });
+              break;
+            }
+            ended = yield* feed(text, next.done === true);
+            if (ended !== undefined || next.done) break;
+          }
+        } finally {
+          await chunks.return(undefined).catch(() => {});
+        }
+      }
+      if (ended !== undefined) {
+        const fatalLine = (ended.extensions?.line as number | undefined) ?? line;
+        yield { line: fatalLine, problem: ended, fatal: true };
+      } else complete = true;
+    } finally {
+      resolveSummary({ rows, accepted, rejected, problems, complete, bytes, ...(ended ? { problem: ended } : {}) });
+    }
+  }
+
+  const iterable: RecordImport<T> = {
+    summary,
+    [Symbol.asyncIterator]() {
+      if (started) throw new TypeError("An import can be iterated only once.");
+      started = true;
+      return run();
+    },
+    async collect() {
+      const records: T[] = [];
+      for await (const outcome of iterable) if (outcome.problem === undefined) records.push(outcome.record);
+      return { records, summary: await summary };
+    },
+  };
+  return iterable;
+}
