@@ -80,5 +80,28 @@ export { fail, pass } from "./verdict.js";
 // ── Boundary adapter ───────────────────────────────────────────────────────────────────────────
 // (end of boundary adapter)
 
+export { isFormulaCell, neutralizeFormula } from "./import/formula.js";
+export type {
+  AcceptedRow,
+  FormulaPolicy,
+  ImportedRecord,
+  ImportFormat,
+  ImportLimits,
+  ImportOptions,
+  ImportOutcome,
+  ImportSource,
+  ImportSummary,
+  RawRow,
+  RecordImport,
+  RejectedRow,
+  RowProblem,
+  SchemaValue,
+} from "./import/import-records.js";
+export { DEFAULT_IMPORT_LIMITS, importRecords } from "./import/import-records.js";
+export type { ImportSchema, SchemaOutput, SchemaResult } from "./import/schema-call.js";
 // ── Imports ────────────────────────────────────────────────────────────────────────────────────
+export type { ToCsvOptions } from "./import/to-csv.js";
+export { toCsv } from "./import/to-csv.js";
+export type { UploadOptions } from "./import/upload.js";
+export { upload } from "./import/upload.js";
 // (end of imports)

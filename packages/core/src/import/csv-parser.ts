@@ -95,7 +95,7 @@ export class CsvParser {
     }
     const n = text.length;
     let resume = this.pending.length > 0;
-    let scan = this.resumeAt;
+    const scan = this.resumeAt;
     let hasDouble = this.pendingHasDouble;
     this.pending = "";
     this.resumeAt = 0;

@@ -162,7 +162,12 @@ function hasProtoKey(value: unknown): boolean {
     for (const key of Object.keys(v)) {
       const child = (v as Record<string, unknown>)[key];
       if (key === FORBIDDEN_KEY) return true;
-      if (key === "constructor" && typeof child === "object" && child !== null && Object.hasOwn(child, "prototype"))
+      if (
+        key === "constructor" &&
+        typeof child === "object" &&
+        child !== null &&
+        Object.hasOwn(child, "prototype")
+      )
         return true;
       stack.push(child);
     }
@@ -175,7 +180,9 @@ function mapStrings(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === "string") return fn(value);
   if (typeof value !== "object" || value === null) return value;
   const root: unknown = Array.isArray(value) ? [] : {};
-  const stack: Array<[unknown, Record<string, unknown> | unknown[]]> = [[value, root as Record<string, unknown>]];
+  const stack: Array<[unknown, Record<string, unknown> | unknown[]]> = [
+    [value, root as Record<string, unknown>],
+  ];
   while (stack.length > 0) {
     const [from, to] = stack.pop() as [Record<string, unknown>, Record<string, unknown>];
     for (const key of Object.keys(from)) {
@@ -267,7 +274,9 @@ export function importRecords<
   const adapter = options.adapter as ImportSchema | undefined;
   const sanitize = options.sanitize as ((row: unknown) => unknown) | undefined;
   if (options.format !== "csv" && options.format !== "ndjson") {
-    throw new TypeError(`Unknown import format ${JSON.stringify(options.format)}; expected "csv" or "ndjson".`);
+    throw new TypeError(
+      `Unknown import format ${JSON.stringify(options.format)}; expected "csv" or "ndjson".`,
+    );
   }
 
   let resolveSummary!: (summary: ImportSummary) => void;
@@ -290,7 +299,11 @@ export function importRecords<
     return { line, problem };
   };
 
-  const finishRow = (line: number, value: unknown, flagged: string[] | undefined): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
+  const finishRow = (
+    line: number,
+    value: unknown,
+    flagged: string[] | undefined,
+  ): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
     const afterSchema = (v: unknown): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
       const sanitized = sanitize ? sanitize(v) : v;
       if (!adapter) return accept(line, sanitized, flagged);
@@ -313,7 +326,9 @@ export function importRecords<
 
   const accept = (line: number, record: unknown, flagged: string[] | undefined): AcceptedRow<T> => {
     accepted++;
-    return flagged === undefined ? { line, record: record as T } : { line, record: record as T, formulas: flagged };
+    return flagged === undefined
+      ? { line, record: record as T }
+      : { line, record: record as T, formulas: flagged };
   };
 
   const formulaProblem = (line: number, where: string): RejectedRow =>
@@ -344,7 +359,12 @@ export function importRecords<
       for (const name of row.fields) {
         const clean = normalize ? normalize(name) : name;
         if (clean === "" || clean === FORBIDDEN_KEY || seen.has(clean)) {
-          const why = clean === "" ? "an empty column name" : seen.has(clean) ? "a duplicate column name" : "a forbidden column name";
+          const why =
+            clean === ""
+              ? "an empty column name"
+              : seen.has(clean)
+                ? "a duplicate column name"
+                : "a forbidden column name";
           return new Stop(rowProblem(`The header row has ${why}.`, row.line, "header"));
         }
         seen.add(clean);
@@ -359,7 +379,11 @@ export function importRecords<
     if (row.count !== header.length) {
       return reject(
         row.line,
-        rowProblem(`The row has ${row.count} fields; the header has ${header.length}.`, row.line, "column_count"),
+        rowProblem(
+          `The row has ${row.count} fields; the header has ${header.length}.`,
+          row.line,
+          "column_count",
+        ),
       );
     }
     let flagged: string[] | undefined;
@@ -369,7 +393,8 @@ export function importRecords<
       let cell = row.fields[k] as string;
       if (formulas !== "allow" && isFormulaCell(cell)) {
         if (formulas === "reject") return formulaProblem(row.line, `column ${clip(name)}`);
-        (flagged ??= []).push(clip(name));
+        if (flagged === undefined) flagged = [];
+        flagged.push(clip(name));
       }
       if (normalize) cell = normalize(cell);
       record[name] = cell;
@@ -387,17 +412,22 @@ export function importRecords<
     } catch {
       return reject(entry.line, rowProblem("The line is not valid JSON.", entry.line, "json"));
     }
-    if (
-      (entry.text.includes(FORBIDDEN_KEY) || entry.text.includes("constructor")) &&
-      hasProtoKey(value)
-    ) {
-      return reject(entry.line, rowProblem("The line holds a forbidden key (__proto__ or constructor.prototype).", entry.line, "proto_key"));
+    if ((entry.text.includes(FORBIDDEN_KEY) || entry.text.includes("constructor")) && hasProtoKey(value)) {
+      return reject(
+        entry.line,
+        rowProblem(
+          "The line holds a forbidden key (__proto__ or constructor.prototype).",
+          entry.line,
+          "proto_key",
+        ),
+      );
     }
     let flagged: string[] | undefined;
     if (formulas !== "allow") {
       const paths = formulaPaths(value);
       if (paths.length > 0) {
-        if (formulas === "reject") return formulaProblem(entry.line, paths[0] === "" ? "the root" : `path ${paths[0]}`);
+        if (formulas === "reject")
+          return formulaProblem(entry.line, paths[0] === "" ? "the root" : `path ${paths[0]}`);
         flagged = paths;
       }
     }
@@ -429,16 +459,19 @@ export function importRecords<
       });
 
     /** Feeds decoded text to the parser; yields outcomes; returns a problem that ends the import. */
-    async function* feed(text: string, final: boolean): AsyncGenerator<ImportOutcome<T>, Problem | undefined> {
+    async function* feed(
+      text: string,
+      final: boolean,
+    ): AsyncGenerator<ImportOutcome<T>, Problem | undefined> {
       if (isCsv) {
         csv.push(text, final, csvRows);
         for (let k = 0; k < csvRows.length; k++) {
           const row = csvRows[k] as CsvRow;
           line = row.line;
-          let out = csvRow(row);
-          if (out === undefined) continue;
-          if (out instanceof Stop) return out.problem;
-          if (out instanceof Promise) out = await out;
+          const step = csvRow(row);
+          if (step === undefined) continue;
+          if (step instanceof Stop) return step.problem;
+          const out = step instanceof Promise ? await step : step;
           yield out;
           if (out.problem !== undefined && rejected >= limits.maxErrors) return tooManyErrors(row.line);
         }
@@ -449,9 +482,9 @@ export function importRecords<
         for (let k = 0; k < lines.length; k++) {
           const entry = lines[k] as NdjsonLine;
           line = entry.line;
-          let out = ndjsonRow(entry);
-          if (out instanceof Stop) return out.problem;
-          if (out instanceof Promise) out = await out;
+          const step = ndjsonRow(entry);
+          if (step instanceof Stop) return step.problem;
+          const out = step instanceof Promise ? await step : step;
           yield out;
           if (out.problem !== undefined && rejected >= limits.maxErrors) return tooManyErrors(entry.line);
         }
@@ -471,7 +504,10 @@ export function importRecords<
       if (typeof source === "string") {
         bytes = utf8Length(source, 0, source.length);
         if (bytes > limits.maxBytes) {
-          ended = contentTooLarge({ detail: `The import exceeds ${limits.maxBytes} bytes.`, extensions: { line, reason: "max_bytes" } });
+          ended = contentTooLarge({
+            detail: `The import exceeds ${limits.maxBytes} bytes.`,
+            extensions: { line, reason: "max_bytes" },
+          });
         } else {
           const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
           for (let at = 0; at < text.length && ended === undefined; at += STRING_SLICE) {
@@ -490,7 +526,10 @@ export function importRecords<
             } catch (error) {
               ended = isProblemError(error)
                 ? withLine(error.problem, line)
-                : badRequest({ detail: "The import could not be read.", extensions: { line, reason: "read_failed" } });
+                : badRequest({
+                    detail: "The import could not be read.",
+                    extensions: { line, reason: "read_failed" },
+                  });
               break;
             }
             let text: string;
@@ -508,7 +547,10 @@ export function importRecords<
                 text = decoder.decode(next.value, { stream: true });
               }
             } catch {
-              ended = badRequest({ detail: "The import is not valid UTF-8.", extensions: { line, reason: "encoding" } });
+              ended = badRequest({
+                detail: "The import is not valid UTF-8.",
+                extensions: { line, reason: "encoding" },
+              });
               break;
             }
             ended = yield* feed(text, next.done === true);
@@ -523,7 +565,15 @@ export function importRecords<
         yield { line: fatalLine, problem: ended, fatal: true };
       } else complete = true;
     } finally {
-      resolveSummary({ rows, accepted, rejected, problems, complete, bytes, ...(ended ? { problem: ended } : {}) });
+      resolveSummary({
+        rows,
+        accepted,
+        rejected,
+        problems,
+        complete,
+        bytes,
+        ...(ended ? { problem: ended } : {}),
+      });
     }
   }
 

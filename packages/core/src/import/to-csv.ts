@@ -41,7 +41,10 @@ function encodeCell(value: unknown, neutralize: boolean): string {
  * toCsv([{ name: "Ada", note: "=HYPERLINK(\"http://evil.example\")" }]);
  * // 'name,note\r\nAda,"\'=HYPERLINK(""http://evil.example"")"\r\n'
  */
-export function toCsv(records: Iterable<Readonly<Record<string, unknown>>>, options: ToCsvOptions = {}): string {
+export function toCsv(
+  records: Iterable<Readonly<Record<string, unknown>>>,
+  options: ToCsvOptions = {},
+): string {
   const neutralize = options.formulas !== "allow";
   const newline = options.newline ?? "\r\n";
   const withHeader = options.header !== false;
@@ -49,7 +52,9 @@ export function toCsv(records: Iterable<Readonly<Record<string, unknown>>>, opti
   let columns = options.columns;
   const row = (cells: readonly unknown[]): string =>
     // A lone empty field would read as an empty line (which parsers skip): quote it.
-    cells.length === 1 && cellText(cells[0]) === "" ? '""' : cells.map((c) => encodeCell(c, neutralize)).join(",");
+    cells.length === 1 && cellText(cells[0]) === ""
+      ? '""'
+      : cells.map((c) => encodeCell(c, neutralize)).join(",");
   if (columns !== undefined && withHeader) lines.push(row(columns));
   for (const record of records) {
     if (columns === undefined) {
