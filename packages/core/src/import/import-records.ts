@@ -89,6 +89,7 @@ export interface AcceptedRow<T> {
   readonly problem?: undefined;
   /** With `formulas: "flag"`, the columns (CSV) or paths (NDJSON) whose cells look like formulas. */
   readonly formulas?: readonly string[];
+  readonly fatal?: undefined;
 }
 
 /** A rejected row, or (with `fatal`) the problem that ended the import, on the line where it happened. */
@@ -98,6 +99,7 @@ export interface RejectedRow {
   readonly problem: Problem;
   /** True for the last outcome when a limit (or unreadable input) ended the import; not counted as a row. */
   readonly fatal?: true;
+  readonly formulas?: undefined;
 }
 
 /** One outcome per row, in input order. */
