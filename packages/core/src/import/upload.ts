@@ -53,7 +53,7 @@ export function upload<
   F extends ImportFormat,
   S extends ImportSchema | undefined = undefined,
   A extends ImportSchema | undefined = undefined,
-  Name extends string = "upload",
+  const Name extends string = "upload",
 >(options: UploadOptions<Name, F, S, A>): Guard<Name, RecordImport<ImportedRecord<F, S, A>>> {
   const name = (options.name ?? "upload") as Name;
   const accepted = MEDIA_TYPES[options.format];
