@@ -460,113 +460,124 @@ export function importRecords<
         extensions: { line: at, reason: "max_field_bytes" },
       });
 
-    /** Feeds decoded text to the parser; yields outcomes; returns a problem that ends the import. */
-    async function* feed(
-      text: string,
-      final: boolean,
-    ): AsyncGenerator<ImportOutcome<T>, Problem | undefined> {
-      if (isCsv) {
-        csv.push(text, final, csvRows);
-        for (let k = 0; k < csvRows.length; k++) {
-          const row = csvRows[k] as CsvRow;
-          line = row.line;
-          const step = csvRow(row);
-          if (step === undefined) continue;
-          if (step instanceof Stop) return step.problem;
-          const out = step instanceof Promise ? await step : step;
-          yield out;
-          if (out.problem !== undefined && rejected >= limits.maxErrors) return tooManyErrors(row.line);
-        }
-        csvRows.length = 0;
-        if (csv.fatal !== undefined) return fieldTooLarge(csv.fatal.line);
-      } else {
-        ndjson.push(text, final, lines);
-        for (let k = 0; k < lines.length; k++) {
-          const entry = lines[k] as NdjsonLine;
-          line = entry.line;
-          const step = ndjsonRow(entry);
-          if (step instanceof Stop) return step.problem;
-          const out = step instanceof Promise ? await step : step;
-          yield out;
-          if (out.problem !== undefined && rejected >= limits.maxErrors) return tooManyErrors(entry.line);
-        }
-        lines.length = 0;
-        if (ndjson.fatalLine !== undefined) return fieldTooLarge(ndjson.fatalLine);
-      }
-      return undefined;
-    }
-
     const tooManyErrors = (at: number): Problem =>
       unprocessableContent({
         detail: `The import stopped after ${rejected} rejected rows.`,
         extensions: { line: at, reason: "max_errors" },
       });
+    const tooManyBytes = (): Problem =>
+      contentTooLarge({
+        detail: `The import exceeds ${limits.maxBytes} bytes.`,
+        extensions: { line, reason: "max_bytes" },
+      });
+
+    // The next piece of decoded text, or the problem that ends the import. Called once per chunk, so rows
+    // pass through a single async generator (this one) on their way out.
+    let nextText: () => Promise<{ text: string; final: boolean } | Problem>;
+    let release = async (): Promise<void> => {};
+    if (typeof source === "string") {
+      bytes = utf8Length(source, 0, source.length);
+      const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+      let at = 0;
+      nextText = async () => {
+        if (bytes > limits.maxBytes) return tooManyBytes();
+        const piece = text.slice(at, at + STRING_SLICE);
+        at += STRING_SLICE;
+        return { text: piece, final: at >= text.length };
+      };
+    } else {
+      const decoder = new TextDecoder("utf-8", { fatal: true });
+      const chunks = chunksOf(source);
+      release = async () => {
+        await chunks.return(undefined).catch(() => {});
+      };
+      nextText = async () => {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await chunks.next();
+        } catch (error) {
+          return isProblemError(error)
+            ? withLine(error.problem, line)
+            : badRequest({
+                detail: "The import could not be read.",
+                extensions: { line, reason: "read_failed" },
+              });
+        }
+        try {
+          if (next.done) return { text: decoder.decode(), final: true };
+          bytes += next.value.byteLength;
+          if (bytes > limits.maxBytes) return tooManyBytes();
+          return { text: decoder.decode(next.value, { stream: true }), final: false };
+        } catch {
+          return badRequest({
+            detail: "The import is not valid UTF-8.",
+            extensions: { line, reason: "encoding" },
+          });
+        }
+      };
+    }
 
     try {
-      if (typeof source === "string") {
-        bytes = utf8Length(source, 0, source.length);
-        if (bytes > limits.maxBytes) {
-          ended = contentTooLarge({
-            detail: `The import exceeds ${limits.maxBytes} bytes.`,
-            extensions: { line, reason: "max_bytes" },
-          });
+      reading: for (;;) {
+        const piece = await nextText();
+        if (!("text" in piece)) {
+          ended = piece;
+          break;
+        }
+        if (isCsv) {
+          csv.push(piece.text, piece.final, csvRows);
+          for (let k = 0; k < csvRows.length; k++) {
+            const row = csvRows[k] as CsvRow;
+            line = row.line;
+            const step = csvRow(row);
+            if (step === undefined) continue;
+            if (step instanceof Stop) {
+              ended = step.problem;
+              break reading;
+            }
+            const out = step instanceof Promise ? await step : step;
+            yield out;
+            if (out.problem !== undefined && rejected >= limits.maxErrors) {
+              ended = tooManyErrors(row.line);
+              break reading;
+            }
+          }
+          csvRows.length = 0;
+          if (csv.fatal !== undefined) {
+            ended = fieldTooLarge(csv.fatal.line);
+            break;
+          }
         } else {
-          const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-          for (let at = 0; at < text.length && ended === undefined; at += STRING_SLICE) {
-            ended = yield* feed(text.slice(at, at + STRING_SLICE), false);
-          }
-          ended ??= yield* feed("", true);
-        }
-      } else {
-        const decoder = new TextDecoder("utf-8", { fatal: true });
-        const chunks = chunksOf(source);
-        try {
-          for (;;) {
-            let next: IteratorResult<Uint8Array>;
-            try {
-              next = await chunks.next();
-            } catch (error) {
-              ended = isProblemError(error)
-                ? withLine(error.problem, line)
-                : badRequest({
-                    detail: "The import could not be read.",
-                    extensions: { line, reason: "read_failed" },
-                  });
-              break;
+          ndjson.push(piece.text, piece.final, lines);
+          for (let k = 0; k < lines.length; k++) {
+            const entry = lines[k] as NdjsonLine;
+            line = entry.line;
+            const step = ndjsonRow(entry);
+            if (step instanceof Stop) {
+              ended = step.problem;
+              break reading;
             }
-            let text: string;
-            try {
-              if (next.done) text = decoder.decode();
-              else {
-                bytes += next.value.byteLength;
-                if (bytes > limits.maxBytes) {
-                  ended = contentTooLarge({
-                    detail: `The import exceeds ${limits.maxBytes} bytes.`,
-                    extensions: { line, reason: "max_bytes" },
-                  });
-                  break;
-                }
-                text = decoder.decode(next.value, { stream: true });
-              }
-            } catch {
-              ended = badRequest({
-                detail: "The import is not valid UTF-8.",
-                extensions: { line, reason: "encoding" },
-              });
-              break;
+            const out = step instanceof Promise ? await step : step;
+            yield out;
+            if (out.problem !== undefined && rejected >= limits.maxErrors) {
+              ended = tooManyErrors(entry.line);
+              break reading;
             }
-            ended = yield* feed(text, next.done === true);
-            if (ended !== undefined || next.done) break;
           }
-        } finally {
-          await chunks.return(undefined).catch(() => {});
+          lines.length = 0;
+          if (ndjson.fatalLine !== undefined) {
+            ended = fieldTooLarge(ndjson.fatalLine);
+            break;
+          }
         }
+        if (piece.final) break;
       }
       if (ended !== undefined) {
         const fatalLine = (ended.extensions?.line as number | undefined) ?? line;
         yield { line: fatalLine, problem: ended, fatal: true };
       } else complete = true;
     } finally {
+      await release();
       resolveSummary({
         rows,
         accepted,
