@@ -239,6 +239,7 @@ async function* chunksOf(source: ImportSource): AsyncGenerator<Uint8Array> {
 }
 
 const STRING_SLICE = 64 * 1024;
+const COALESCE = 16 * 1024;
 
 class Stop {
   constructor(readonly problem: Problem) {}
@@ -491,7 +492,7 @@ export function importRecords<
       release = async () => {
         await chunks.return(undefined).catch(() => {});
       };
-      nextText = async () => {
+      const readOne = async (): Promise<{ text: string; final: boolean } | Problem> => {
         let next: IteratorResult<Uint8Array>;
         try {
           next = await chunks.next();
@@ -514,6 +515,27 @@ export function importRecords<
             extensions: { line, reason: "encoding" },
           });
         }
+      };
+      // Tiny chunks (a slow or hostile sender writing a byte at a time) are joined up to COALESCE units before
+      // parsing: a partial field is re-read on each push, so parsing per byte would cost O(field²).
+      let deferred: Problem | undefined;
+      nextText = async () => {
+        if (deferred !== undefined) return deferred;
+        const first = await readOne();
+        if (!("text" in first) || first.final || first.text.length >= COALESCE) return first;
+        const parts = [first.text];
+        let length = first.text.length;
+        while (length < COALESCE) {
+          const more = await readOne();
+          if (!("text" in more)) {
+            deferred = more;
+            break;
+          }
+          parts.push(more.text);
+          length += more.text.length;
+          if (more.final) return { text: parts.join(""), final: true };
+        }
+        return { text: parts.join(""), final: false };
       };
     }
 
