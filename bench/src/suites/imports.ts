@@ -56,7 +56,7 @@ async function* replay(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array
 async function gogglesCsv(): Promise<number> {
   let n = 0;
   for await (const row of importRecords(replay(csvChunks), { format: "csv", formulas: "allow", limits })) {
-    if (row.record) n++;
+    if (row.ok) n++;
   }
   if (n !== ROWS) throw new Error(`goggles read ${n} CSV records`);
   return n;
@@ -79,7 +79,7 @@ async function gogglesNdjson(): Promise<number> {
     formulas: "allow",
     limits,
   })) {
-    if (row.record) n++;
+    if (row.ok) n++;
   }
   if (n !== ROWS) throw new Error(`goggles read ${n} NDJSON records`);
   return n;

@@ -88,7 +88,7 @@ describe("importRecords: CSV", () => {
         sanitize: (row) => ({ ...row, name: row.name.toUpperCase() }),
       }),
     );
-    expect(outcomes[0]).toEqual({ line: 2, record: { displayName: "ADA" } });
+    expect(outcomes[0]).toEqual({ ok: true, line: 2, record: { displayName: "ADA" } });
     expect(outcomes[1]?.problem).toMatchObject({
       status: 422,
       extensions: { line: 3, issues: [{ path: "name", message: "Invalid value." }] },
@@ -235,9 +235,9 @@ describe("importRecords: NDJSON", () => {
     const text = '{"a":1}\r\n\n  \n{"a":"ü"}\n[1,2]';
     const { outcomes, summary } = await run(importRecords(chunked(bytesOf(text), 3), { format: "ndjson" }));
     expect(outcomes).toEqual([
-      { line: 1, record: { a: 1 } },
-      { line: 4, record: { a: "ü" } },
-      { line: 5, record: [1, 2] },
+      { ok: true, line: 1, record: { a: 1 } },
+      { ok: true, line: 4, record: { a: "ü" } },
+      { ok: true, line: 5, record: [1, 2] },
     ]);
     expect(summary).toMatchObject({ rows: 3, accepted: 3, complete: true });
   });
@@ -264,7 +264,7 @@ describe("importRecords: NDJSON", () => {
         schema,
       }),
     );
-    expect(outcomes[0]).toEqual({ line: 1, record: { name: "ada" }, formulas: ["tags.0"] });
+    expect(outcomes[0]).toEqual({ ok: true, line: 1, record: { name: "ada" }, formulas: ["tags.0"] });
     expect(outcomes[1]?.problem?.status).toBe(422);
   });
 

@@ -83,6 +83,7 @@ export type ImportedRecord<F extends ImportFormat, S, A> = A extends ImportSchem
 
 /** An accepted row. */
 export interface AcceptedRow<T> {
+  readonly ok: true;
   /** The 1-based line the row starts on. */
   readonly line: number;
   readonly record: T;
@@ -94,6 +95,7 @@ export interface AcceptedRow<T> {
 
 /** A rejected row, or (with `fatal`) the problem that ended the import, on the line where it happened. */
 export interface RejectedRow {
+  readonly ok: false;
   readonly line: number;
   readonly record?: undefined;
   readonly problem: Problem;
@@ -102,7 +104,7 @@ export interface RejectedRow {
   readonly formulas?: undefined;
 }
 
-/** One outcome per row, in input order. */
+/** One outcome per row, in input order; `ok` tells which. */
 export type ImportOutcome<T> = AcceptedRow<T> | RejectedRow;
 
 /** A rejected row's line and problem. */
@@ -259,7 +261,8 @@ class Stop {
  * @example
  * const rows = importRecords(request.body, { format: "csv", schema: Family, limits: { maxRows: 10_000 } });
  * for await (const row of rows) {
- *   if (row.record) await db.insert(row.record);
+ *   if (row.ok) await db.insert(row.record);
+ *   else log.warn(row.line, row.problem.detail);
  * }
  * const { accepted, rejected, problems } = await rows.summary;
  */
@@ -299,7 +302,7 @@ export function importRecords<
     if (problems.length < keep) problems.push({ line, problem });
     const issues = (problem.extensions?.issues as unknown[] | undefined)?.length ?? 1;
     emit(options.onEvent, { type: "import_row_rejected", line, issueCount: issues });
-    return { line, problem };
+    return { ok: false, line, problem };
   };
 
   const finishRow = (
@@ -330,8 +333,8 @@ export function importRecords<
   const accept = (line: number, record: unknown, flagged: string[] | undefined): AcceptedRow<T> => {
     accepted++;
     return flagged === undefined
-      ? { line, record: record as T }
-      : { line, record: record as T, formulas: flagged };
+      ? { ok: true, line, record: record as T }
+      : { ok: true, line, record: record as T, formulas: flagged };
   };
 
   const formulaProblem = (line: number, where: string): RejectedRow =>
@@ -596,7 +599,7 @@ export function importRecords<
       }
       if (ended !== undefined) {
         const fatalLine = (ended.extensions?.line as number | undefined) ?? line;
-        yield { line: fatalLine, problem: ended, fatal: true };
+        yield { ok: false, line: fatalLine, problem: ended, fatal: true };
       } else complete = true;
     } finally {
       await release();
@@ -621,7 +624,7 @@ export function importRecords<
     },
     async collect() {
       const records: T[] = [];
-      for await (const outcome of iterable) if (outcome.problem === undefined) records.push(outcome.record);
+      for await (const outcome of iterable) if (outcome.ok) records.push(outcome.record);
       return { records, summary: await summary };
     },
   };

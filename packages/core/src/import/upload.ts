@@ -46,7 +46,7 @@ const MEDIA_TYPES: Record<ImportFormat, readonly string[]> = {
  * const protect = boundary().use(upload({ format: "csv", schema: Family, limits: { maxRows: 10_000 } }));
  * const verdict = await protect(request);
  * if (!verdict.ok) return problemResponse(verdict.problem);
- * for await (const row of verdict.value.upload) if (row.record) await save(row.record);
+ * for await (const row of verdict.value.upload) if (row.ok) await save(row.record);
  * const summary = await verdict.value.upload.summary;
  */
 export function upload<
