@@ -110,6 +110,9 @@ describe("importRecords: CSV", () => {
     const allowed = await run(importRecords(csv, { format: "csv", formulas: "allow" }));
     expect(allowed.summary.accepted).toBe(3);
     expect(allowed.outcomes.every((o) => o.formulas === undefined)).toBe(true);
+    // The check sees the normalized cell: trimming " =1" uncovers the formula.
+    const trimmed = await run(importRecords("a\n =1\n", { format: "csv", normalize: (s) => s.trim() }));
+    expect(trimmed.outcomes[0]?.formulas).toEqual(["a"]);
   });
 
   it("ends the import on a broken header", async () => {

@@ -248,8 +248,8 @@ class Stop {
 }
 
 /**
- * Streams CSV or NDJSON rows through the same pipeline as a request body: formula check, `normalize` on
- * strings, the `schema`, `sanitize`, then the `adapter`. Yields exactly one outcome per row, in input order;
+ * Streams CSV or NDJSON rows through the same pipeline as a request body: `normalize` on strings, the
+ * formula check, the `schema`, `sanitize`, then the `adapter`. Yields exactly one outcome per row, in input order;
  * a bad row is rejected without stopping the import, unless `maxErrors` rows were. Breaking a size limit
  * (bytes, rows, columns, field size) ends the import with a last `fatal` outcome, as does input that is not
  * UTF-8. Memory stays bounded: only the current partial field (≤ `maxFieldBytes`) is buffered.
@@ -396,13 +396,13 @@ export function importRecords<
     const record: Record<string, string> = {};
     for (let k = 0; k < header.length; k++) {
       const name = header[k] as string;
-      let cell = row.fields[k] as string;
+      // Normalize first: the formula check looks at what will be stored (trimming may uncover a "=").
+      const cell = normalize ? normalize(row.fields[k] as string) : (row.fields[k] as string);
       if (formulas !== "allow" && isFormulaCell(cell)) {
         if (formulas === "reject") return formulaProblem(row.line, `column ${clip(name)}`);
         if (flagged === undefined) flagged = [];
         flagged.push(clip(name));
       }
-      if (normalize) cell = normalize(cell);
       record[name] = cell;
     }
     return finishRow(row.line, record, flagged);
@@ -428,6 +428,7 @@ export function importRecords<
         ),
       );
     }
+    if (normalize) value = mapStrings(value, normalize);
     let flagged: string[] | undefined;
     if (formulas !== "allow") {
       const paths = formulaPaths(value);
@@ -437,7 +438,6 @@ export function importRecords<
         flagged = paths;
       }
     }
-    if (normalize) value = mapStrings(value, normalize);
     return finishRow(entry.line, value, flagged);
   };
 
