@@ -7,13 +7,18 @@ import { type NdjsonLine, NdjsonLines } from "./ndjson-lines.js";
 import { type ImportSchema, type SchemaOutput, type SchemaResult, schemaOutcome } from "./schema-call.js";
 import { utf8Length } from "./utf8-length.js";
 
-/** The formats `importRecords` reads. */
+/** The formats `importRecords` reads. @example const format: ImportFormat = "ndjson"; */
 export type ImportFormat = "csv" | "ndjson";
 
-/** Where the bytes of an import come from. */
+/** Where the bytes of an import come from. @example const source: ImportSource = request.body ?? ""; */
 export type ImportSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | string;
 
-/** Limits on an import. Breaking one ends the import with a problem; a bad row alone never does. */
+/**
+ * Limits on an import. Breaking one ends the import with a problem; a bad row alone never does.
+ *
+ * @example
+ * const limits: ImportLimits = { maxBytes: 20 * 1024 * 1024, maxRows: 50_000, maxErrors: 500 };
+ */
 export interface ImportLimits {
   /** The most bytes read; more ends the import with 413. Default 10 MiB. */
   maxBytes?: number;
@@ -31,7 +36,7 @@ export interface ImportLimits {
   maxErrors?: number;
 }
 
-/** The default import limits. */
+/** The default import limits. @example importRecords(text, { format: "csv", limits: { ...DEFAULT_IMPORT_LIMITS, maxRows: 10 } }); */
 export const DEFAULT_IMPORT_LIMITS: Readonly<Required<ImportLimits>> = Object.freeze({
   maxBytes: 10 * 1024 * 1024,
   maxRows: 100_000,
@@ -40,10 +45,20 @@ export const DEFAULT_IMPORT_LIMITS: Readonly<Required<ImportLimits>> = Object.fr
   maxErrors: 100,
 });
 
-/** What to do with a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first). */
+/**
+ * What to do with a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first).
+ *
+ * @example
+ * importRecords(text, { format: "csv", formulas: "reject" });
+ */
 export type FormulaPolicy = "allow" | "flag" | "reject";
 
-/** Options for `importRecords`. */
+/**
+ * Options for `importRecords`.
+ *
+ * @example
+ * const options: ImportOptions<"csv"> = { format: "csv", normalize: (s) => s.trim(), limits: { maxRows: 1000 } };
+ */
 export interface ImportOptions<
   F extends ImportFormat = ImportFormat,
   S extends ImportSchema | undefined = ImportSchema | undefined,
@@ -81,7 +96,7 @@ export type ImportedRecord<F extends ImportFormat, S, A> = A extends ImportSchem
   ? SchemaOutput<A>
   : SchemaValue<F, S>;
 
-/** An accepted row. */
+/** An accepted row. @example if (row.ok) save(row.record); */
 export interface AcceptedRow<T> {
   readonly ok: true;
   /** The 1-based line the row starts on. */
@@ -93,7 +108,12 @@ export interface AcceptedRow<T> {
   readonly fatal?: undefined;
 }
 
-/** A rejected row, or (with `fatal`) the problem that ended the import, on the line where it happened. */
+/**
+ * A rejected row, or (with `fatal`) the problem that ended the import, on the line where it happened.
+ *
+ * @example
+ * if (!row.ok) console.warn(row.line, row.problem.detail, row.fatal ? "(import stopped)" : "");
+ */
 export interface RejectedRow {
   readonly ok: false;
   readonly line: number;
@@ -104,16 +124,16 @@ export interface RejectedRow {
   readonly formulas?: undefined;
 }
 
-/** One outcome per row, in input order; `ok` tells which. */
+/** One outcome per row, in input order; `ok` tells which. @example const accepted = outcomes.filter((o) => o.ok); */
 export type ImportOutcome<T> = AcceptedRow<T> | RejectedRow;
 
-/** A rejected row's line and problem. */
+/** A rejected row's line and problem. @example for (const { line, problem } of summary.problems) log(line, problem.detail); */
 export interface RowProblem {
   readonly line: number;
   readonly problem: Problem;
 }
 
-/** How an import went. */
+/** How an import went. @example const { accepted, rejected, complete } = await imported.summary; */
 export interface ImportSummary {
   /** Data rows read (each got exactly one outcome). */
   readonly rows: number;
@@ -129,7 +149,13 @@ export interface ImportSummary {
   readonly bytes: number;
 }
 
-/** A running import: iterate it once for the outcomes; `summary` settles when iteration ends. */
+/**
+ * A running import: iterate it once for the outcomes; `summary` settles when iteration ends.
+ *
+ * @example
+ * for await (const row of imported) if (row.ok) save(row.record);
+ * const summary = await imported.summary;
+ */
 export interface RecordImport<T> extends AsyncIterable<ImportOutcome<T>> {
   /** Settles (never rejects) when iteration ends, early or not. */
   readonly summary: Promise<ImportSummary>;

@@ -12,7 +12,12 @@ import {
 } from "./import-records.js";
 import type { ImportSchema } from "./schema-call.js";
 
-/** Options for `upload`: those of `importRecords`, plus the guard's name and the read timeout. */
+/**
+ * Options for `upload`: those of `importRecords`, plus the guard's name and the read timeout.
+ *
+ * @example
+ * upload({ format: "ndjson", name: "events", readTimeoutMs: 120_000, limits: { maxBytes: 50 * 1024 * 1024 } });
+ */
 export interface UploadOptions<
   Name extends string,
   F extends ImportFormat,
