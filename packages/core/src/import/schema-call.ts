@@ -16,7 +16,7 @@ export interface ImportSchema<Input = unknown, Output = Input> {
   };
 }
 
-/** A Standard Schema result: a value, or issues. */
+/** A Standard Schema result: a value, or issues. @example const ok: SchemaResult<number> = { value: 1 }; */
 export type SchemaResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
   | {
@@ -26,7 +26,7 @@ export type SchemaResult<Output> =
       }>;
     };
 
-/** The output type of an import schema. */
+/** The output type of an import schema. @example type Family = SchemaOutput<typeof FamilySchema>; */
 export type SchemaOutput<S> = S extends ImportSchema<unknown, infer O> ? O : never;
 
 const MAX_ISSUES = 20;

@@ -1,6 +1,6 @@
 import { neutralizeFormula } from "./formula.js";
 
-/** Options for `toCsv`. */
+/** Options for `toCsv`. @example toCsv(rows, { columns: ["name", "city"], newline: "\n" }); */
 export interface ToCsvOptions {
   /** The columns to write, in order; default the keys of the first record. */
   columns?: readonly string[];
