@@ -179,6 +179,10 @@ function rowProblem(detail: string, line: number, reason: string): Problem {
 
 const FORBIDDEN_KEY = "__proto__";
 
+function isThenable<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
 /** Whether a parsed JSON value holds a `__proto__` key, or a `constructor` key holding `prototype`. */
 function hasProtoKey(value: unknown): boolean {
   const stack: unknown[] = [value];
@@ -331,29 +335,50 @@ export function importRecords<
     return { ok: false, line, problem };
   };
 
+  // The pipeline after parsing, written without per-row closures: sync schemas never touch a promise.
   const finishRow = (
     line: number,
     value: unknown,
     flagged: string[] | undefined,
   ): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
-    const afterSchema = (v: unknown): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
-      const sanitized = sanitize ? sanitize(v) : v;
-      if (!adapter) return accept(line, sanitized, flagged);
-      return settle(adapter["~standard"].validate(sanitized), line, (out) => accept(line, out, flagged));
-    };
-    if (!schema) return afterSchema(value);
-    return settle(schema["~standard"].validate(value), line, afterSchema);
+    if (!schema) return afterSchema(line, value, flagged);
+    const result = schema["~standard"].validate(value);
+    return isThenable(result)
+      ? Promise.resolve(result).then((r) => schemaThen(line, r, flagged))
+      : schemaThen(line, result, flagged);
   };
 
-  const settle = (
-    result: SchemaResult<unknown> | Promise<SchemaResult<unknown>>,
+  const schemaThen = (
     line: number,
-    then: (v: unknown) => ImportOutcome<T> | Promise<ImportOutcome<T>>,
+    result: SchemaResult<unknown>,
+    flagged: string[] | undefined,
   ): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
-    if (result instanceof Promise) return result.then((r) => settle(r, line, then));
     const outcome = schemaOutcome(result);
     if ("problem" in outcome) return reject(line, withLine(outcome.problem, line));
-    return then(outcome.value);
+    return afterSchema(line, outcome.value, flagged);
+  };
+
+  const afterSchema = (
+    line: number,
+    value: unknown,
+    flagged: string[] | undefined,
+  ): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
+    const sanitized = sanitize ? sanitize(value) : value;
+    if (!adapter) return accept(line, sanitized, flagged);
+    const result = adapter["~standard"].validate(sanitized);
+    return isThenable(result)
+      ? Promise.resolve(result).then((r) => adapterThen(line, r, flagged))
+      : adapterThen(line, result, flagged);
+  };
+
+  const adapterThen = (
+    line: number,
+    result: SchemaResult<unknown>,
+    flagged: string[] | undefined,
+  ): ImportOutcome<T> => {
+    const outcome = schemaOutcome(result);
+    if ("problem" in outcome) return reject(line, withLine(outcome.problem, line));
+    return accept(line, outcome.value, flagged);
   };
 
   const accept = (line: number, record: unknown, flagged: string[] | undefined): AcceptedRow<T> => {
@@ -586,7 +611,7 @@ export function importRecords<
               ended = step.problem;
               break reading;
             }
-            const out = step instanceof Promise ? await step : step;
+            const out = isThenable(step) ? await step : step;
             yield out;
             if (out.problem !== undefined && rejected >= limits.maxErrors) {
               ended = tooManyErrors(row.line);
@@ -608,7 +633,7 @@ export function importRecords<
               ended = step.problem;
               break reading;
             }
-            const out = step instanceof Promise ? await step : step;
+            const out = isThenable(step) ? await step : step;
             yield out;
             if (out.problem !== undefined && rejected >= limits.maxErrors) {
               ended = tooManyErrors(entry.line);
