@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ProblemError } from "../errors/goggles-error.js";
 import type { GogglesEvent } from "../events.js";
+import { conflict } from "../problem.js";
 import { type ImportOutcome, type ImportSummary, importRecords } from "./import-records.js";
 import type { ImportSchema, SchemaResult } from "./schema-call.js";
 
@@ -95,6 +97,34 @@ describe("importRecords: CSV", () => {
     });
     expect(JSON.stringify(outcomes[1]?.problem)).not.toContain("b0b");
     expect(summary).toMatchObject({ rows: 2, accepted: 1, rejected: 1 });
+  });
+
+  it("rejects a row whose adapter or sanitize throws a ProblemError; any other throw ends the iteration", async () => {
+    const { outcomes, summary } = await run(
+      importRecords("id\n1\n2\n", {
+        format: "csv",
+        sanitize: (row) => {
+          if (row.id === "2") throw new ProblemError(conflict({ detail: "Already imported." }));
+          return row;
+        },
+      }),
+    );
+    expect(outcomes.map((o) => (o.ok ? "ok" : o.problem.status))).toEqual(["ok", 409]);
+    expect(outcomes[1]?.problem?.extensions?.line).toBe(3);
+    expect(summary).toMatchObject({ accepted: 1, rejected: 1, complete: true });
+
+    const buggy = importRecords("id\n1\n", {
+      format: "csv",
+      adapter: {
+        "~standard": {
+          version: 1,
+          vendor: "test",
+          validate: () => Promise.reject(new TypeError("bug")),
+        },
+      },
+    });
+    await expect(buggy.collect()).rejects.toThrow("bug");
+    expect(await buggy.summary).toMatchObject({ rows: 1, complete: false });
   });
 
   it("flags formula cells by default, rejects them on request, and allows them when told", async () => {

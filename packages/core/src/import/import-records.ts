@@ -502,6 +502,22 @@ export function importRecords<
   const ndjson = new NdjsonLines(limits.maxFieldBytes);
   const isCsv = options.format === "csv";
 
+  // A `ProblemError` thrown while handling a row (an adapter's transform refusing a value, a sanitize rule)
+  // rejects that row with its problem; any other throw is a bug and ends the iteration with it.
+  const refuse =
+    (line: number) =>
+    (error: unknown): RejectedRow => {
+      if (isProblemError(error)) return reject(line, withLine(error.problem, line));
+      throw error;
+    };
+  function guarded<R extends { readonly line: number }, O>(fn: (row: R) => O, row: R): O | RejectedRow {
+    try {
+      return fn(row);
+    } catch (error) {
+      return refuse(row.line)(error);
+    }
+  }
+
   async function* run(): AsyncGenerator<ImportOutcome<T>> {
     const csvRows: CsvRow[] = [];
     const lines: NdjsonLine[] = [];
@@ -605,13 +621,13 @@ export function importRecords<
           for (let k = 0; k < csvRows.length; k++) {
             const row = csvRows[k] as CsvRow;
             line = row.line;
-            const step = csvRow(row);
+            const step = guarded(csvRow, row);
             if (step === undefined) continue;
             if (step instanceof Stop) {
               ended = step.problem;
               break reading;
             }
-            const out = isThenable(step) ? await step : step;
+            const out = isThenable(step) ? await step.then(undefined, refuse(row.line)) : step;
             yield out;
             if (out.problem !== undefined && rejected >= limits.maxErrors) {
               ended = tooManyErrors(row.line);
@@ -628,12 +644,12 @@ export function importRecords<
           for (let k = 0; k < lines.length; k++) {
             const entry = lines[k] as NdjsonLine;
             line = entry.line;
-            const step = ndjsonRow(entry);
+            const step = guarded(ndjsonRow, entry);
             if (step instanceof Stop) {
               ended = step.problem;
               break reading;
             }
-            const out = isThenable(step) ? await step : step;
+            const out = isThenable(step) ? await step.then(undefined, refuse(entry.line)) : step;
             yield out;
             if (out.problem !== undefined && rejected >= limits.maxErrors) {
               ended = tooManyErrors(entry.line);
