@@ -178,6 +178,7 @@ export type { Adapter, AdapterOptions } from "./adapt/define-adapter.js";
 export { defineAdapter } from "./adapt/define-adapter.js";
 // (end of boundary adapter)
 
+// ── Imports ────────────────────────────────────────────────────────────────────────────────────
 export { isFormulaCell, neutralizeFormula } from "./import/formula.js";
 export type {
   AcceptedRow,
@@ -196,8 +197,6 @@ export type {
   SchemaValue,
 } from "./import/import-records.js";
 export { DEFAULT_IMPORT_LIMITS, importRecords } from "./import/import-records.js";
-export type { ImportSchema, SchemaOutput, SchemaResult } from "./import/schema-call.js";
-// ── Imports ────────────────────────────────────────────────────────────────────────────────────
 export type { ToCsvOptions } from "./import/to-csv.js";
 export { toCsv } from "./import/to-csv.js";
 export type { UploadOptions } from "./import/upload.js";

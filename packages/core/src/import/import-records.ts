@@ -1,10 +1,14 @@
 import { isProblemError } from "../errors/goggles-error.js";
 import { type EventHandler, emit } from "../events.js";
 import { badRequest, contentTooLarge, type Problem, unprocessableContent } from "../problem.js";
+import { normalizeText } from "../sanitize/normalize-text.js";
+import { sanitize as applyRules, type SanitizeRules } from "../sanitize/sanitize.js";
+import { parseJson } from "../validate/parse-json.js";
+import type { StandardSchemaV1 } from "../validate/standard-schema.js";
+import { validationProblem } from "../validate/validate.js";
 import { CsvParser, type CsvRow } from "./csv-parser.js";
 import { isFormulaCell } from "./formula.js";
 import { type NdjsonLine, NdjsonLines } from "./ndjson-lines.js";
-import { type ImportSchema, type SchemaOutput, type SchemaResult, schemaOutcome } from "./schema-call.js";
 import { utf8Length } from "./utf8-length.js";
 
 /** The formats `importRecords` reads. @example const format: ImportFormat = "ndjson"; */
@@ -61,8 +65,8 @@ export type FormulaPolicy = "allow" | "flag" | "reject";
  */
 export interface ImportOptions<
   F extends ImportFormat = ImportFormat,
-  S extends ImportSchema | undefined = ImportSchema | undefined,
-  A extends ImportSchema | undefined = ImportSchema | undefined,
+  S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined,
+  A extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined,
 > {
   format: F;
   /** Validates each row (CSV: an object of strings keyed by the header; NDJSON: the parsed value). */
@@ -70,12 +74,16 @@ export interface ImportOptions<
   /** A Standard Schema (e.g. a `defineAdapter` result) applied last: the validated row → the internal shape. */
   adapter?: A;
   /**
-   * Normalizes every string before validation (CSV cells; NDJSON strings, keys excluded). Pass `normalizeText`
-   * (or your own); `false` or omitted leaves strings unchanged.
+   * Normalizes every string before the formula check and validation (CSV cells and header names; NDJSON
+   * string values, keys excluded). Default `normalizeText` (NFC, control and invisible characters removed,
+   * CRLF → LF, trimmed); pass your own `(text) => string`, or `false` to keep strings exactly as read.
    */
   normalize?: false | ((text: string) => string);
-  /** Runs on each validated row before the adapter, e.g. `(row) => sanitize(row, rules)`. */
-  sanitize?: (row: SchemaValue<F, S>) => SchemaValue<F, S>;
+  /**
+   * Runs on each validated row before the adapter: `sanitize` rules (`{ bio: sanitizeHtml, "tags[]":
+   * escapeHtml }`) or a function of the row.
+   */
+  sanitize?: SanitizeRules<SchemaValue<F, S>> | ((row: SchemaValue<F, S>) => SchemaValue<F, S>);
   limits?: ImportLimits;
   /** `"flag"` (default) accepts the row and lists the cells in `formulas`; `"reject"` rejects the row. */
   formulas?: FormulaPolicy;
@@ -89,11 +97,13 @@ export interface ImportOptions<
 export type RawRow<F extends ImportFormat> = F extends "csv" ? Record<string, string> : unknown;
 
 /** A row after the schema (before the adapter). */
-export type SchemaValue<F extends ImportFormat, S> = S extends ImportSchema ? SchemaOutput<S> : RawRow<F>;
+export type SchemaValue<F extends ImportFormat, S> = S extends StandardSchemaV1
+  ? StandardSchemaV1.InferOutput<S>
+  : RawRow<F>;
 
 /** What each accepted row holds: the adapter's output, else the schema's, else the raw row. */
-export type ImportedRecord<F extends ImportFormat, S, A> = A extends ImportSchema
-  ? SchemaOutput<A>
+export type ImportedRecord<F extends ImportFormat, S, A> = A extends StandardSchemaV1
+  ? StandardSchemaV1.InferOutput<A>
   : SchemaValue<F, S>;
 
 /** An accepted row. @example if (row.ok) save(row.record); */
@@ -178,35 +188,16 @@ function rowProblem(detail: string, line: number, reason: string): Problem {
 }
 
 const FORBIDDEN_KEY = "__proto__";
+const JSON_LINE = { maxBytes: Number.MAX_SAFE_INTEGER, label: "line" } as const;
+
+/** A Standard Schema result as a value or a 422 problem (issue paths and messages, never the input). */
+function schemaOutcome(result: StandardSchemaV1.Result<unknown>): { value: unknown } | { problem: Problem } {
+  if (result.issues === undefined) return { value: result.value };
+  return { problem: validationProblem(Array.isArray(result.issues) ? result.issues : [], { source: "row" }) };
+}
 
 function isThenable<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-/** Whether a parsed JSON value holds a `__proto__` key, or a `constructor` key holding `prototype`. */
-function hasProtoKey(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v !== "object" || v === null) continue;
-    if (Array.isArray(v)) {
-      for (const item of v) stack.push(item);
-      continue;
-    }
-    for (const key of Object.keys(v)) {
-      const child = (v as Record<string, unknown>)[key];
-      if (key === FORBIDDEN_KEY) return true;
-      if (
-        key === "constructor" &&
-        typeof child === "object" &&
-        child !== null &&
-        Object.hasOwn(child, "prototype")
-      )
-        return true;
-      stack.push(child);
-    }
-  }
-  return false;
 }
 
 /** Applies `fn` to every string in a JSON value (copying), keys untouched; iterative, any depth. */
@@ -271,6 +262,7 @@ async function* chunksOf(source: ImportSource): AsyncGenerator<Uint8Array> {
 }
 
 const STRING_SLICE = 64 * 1024;
+const defaultNormalize = (text: string): string => normalizeText(text);
 const COALESCE = 16 * 1024;
 
 class Stop {
@@ -298,17 +290,23 @@ class Stop {
  */
 export function importRecords<
   F extends ImportFormat,
-  S extends ImportSchema | undefined = undefined,
-  A extends ImportSchema | undefined = undefined,
+  S extends StandardSchemaV1 | undefined = undefined,
+  A extends StandardSchemaV1 | undefined = undefined,
 >(source: ImportSource, options: ImportOptions<F, S, A>): RecordImport<ImportedRecord<F, S, A>> {
   type T = ImportedRecord<F, S, A>;
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const keep = options.keepProblems ?? 100;
   const formulas = options.formulas ?? "flag";
-  const normalize = options.normalize || undefined;
-  const schema = options.schema as ImportSchema | undefined;
-  const adapter = options.adapter as ImportSchema | undefined;
-  const sanitize = options.sanitize as ((row: unknown) => unknown) | undefined;
+  const normalize = options.normalize === false ? undefined : (options.normalize ?? defaultNormalize);
+  const schema = options.schema as StandardSchemaV1 | undefined;
+  const adapter = options.adapter as StandardSchemaV1 | undefined;
+  const rules = options.sanitize;
+  const sanitize: ((row: unknown) => unknown) | undefined =
+    rules === undefined
+      ? undefined
+      : typeof rules === "function"
+        ? (rules as (row: unknown) => unknown)
+        : (row) => applyRules(row, rules as SanitizeRules<unknown>);
   if (options.format !== "csv" && options.format !== "ndjson") {
     throw new TypeError(
       `Unknown import format ${JSON.stringify(options.format)}; expected "csv" or "ndjson".`,
@@ -350,7 +348,7 @@ export function importRecords<
 
   const schemaThen = (
     line: number,
-    result: SchemaResult<unknown>,
+    result: StandardSchemaV1.Result<unknown>,
     flagged: string[] | undefined,
   ): ImportOutcome<T> | Promise<ImportOutcome<T>> => {
     const outcome = schemaOutcome(result);
@@ -373,7 +371,7 @@ export function importRecords<
 
   const adapterThen = (
     line: number,
-    result: SchemaResult<unknown>,
+    result: StandardSchemaV1.Result<unknown>,
     flagged: string[] | undefined,
   ): ImportOutcome<T> => {
     const outcome = schemaOutcome(result);
@@ -463,22 +461,11 @@ export function importRecords<
   const ndjsonRow = (entry: NdjsonLine): ImportOutcome<T> | Promise<ImportOutcome<T>> | Stop => {
     if (rows >= limits.maxRows) return new Stop(tooManyRows(entry.line));
     rows++;
-    let value: unknown;
-    try {
-      value = JSON.parse(entry.text);
-    } catch {
-      return reject(entry.line, rowProblem("The line is not valid JSON.", entry.line, "json"));
-    }
-    if ((entry.text.includes(FORBIDDEN_KEY) || entry.text.includes("constructor")) && hasProtoKey(value)) {
-      return reject(
-        entry.line,
-        rowProblem(
-          "The line holds a forbidden key (__proto__ or constructor.prototype).",
-          entry.line,
-          "proto_key",
-        ),
-      );
-    }
+    // The line limit is already enforced by the splitter; parseJson rejects __proto__ / constructor.prototype
+    // (plain or escaped), nesting past 64 and objects over 1000 members.
+    const parsed = parseJson(entry.text, JSON_LINE);
+    if (!parsed.ok) return reject(entry.line, withLine(parsed.problem, entry.line));
+    let value = parsed.value;
     if (normalize) value = mapStrings(value, normalize);
     let flagged: string[] | undefined;
     if (formulas !== "allow") {

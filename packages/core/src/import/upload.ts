@@ -1,6 +1,7 @@
 import { isProblemError } from "../errors/goggles-error.js";
 import type { Guard } from "../http/guard.js";
 import { unsupportedMediaType } from "../problem.js";
+import type { StandardSchemaV1 } from "../validate/standard-schema.js";
 import { fail, pass } from "../verdict.js";
 import {
   DEFAULT_IMPORT_LIMITS,
@@ -10,7 +11,6 @@ import {
   importRecords,
   type RecordImport,
 } from "./import-records.js";
-import type { ImportSchema } from "./schema-call.js";
 
 /**
  * Options for `upload`: those of `importRecords`, plus the guard's name and the read timeout.
@@ -21,8 +21,8 @@ import type { ImportSchema } from "./schema-call.js";
 export interface UploadOptions<
   Name extends string,
   F extends ImportFormat,
-  S extends ImportSchema | undefined,
-  A extends ImportSchema | undefined,
+  S extends StandardSchemaV1 | undefined,
+  A extends StandardSchemaV1 | undefined,
 > extends Omit<ImportOptions<F, S, A>, "onEvent"> {
   /** Where the import lands on the context. Default `"upload"`. */
   name?: Name;
@@ -56,8 +56,8 @@ const MEDIA_TYPES: Record<ImportFormat, readonly string[]> = {
  */
 export function upload<
   F extends ImportFormat,
-  S extends ImportSchema | undefined = undefined,
-  A extends ImportSchema | undefined = undefined,
+  S extends StandardSchemaV1 | undefined = undefined,
+  A extends StandardSchemaV1 | undefined = undefined,
   const Name extends string = "upload",
 >(options: UploadOptions<Name, F, S, A>): Guard<Name, RecordImport<ImportedRecord<F, S, A>>> {
   const name = (options.name ?? "upload") as Name;
