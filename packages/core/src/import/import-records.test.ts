@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import * as z from "zod";
 import { ProblemError } from "../errors/goggles-error.js";
 import type { GogglesEvent } from "../events.js";
 import { conflict } from "../problem.js";
+import { escapeHtml } from "../sanitize/encode.js";
 import type { StandardSchemaV1 } from "../validate/standard-schema.js";
 import { type ImportOutcome, type ImportSummary, importRecords } from "./import-records.js";
 
@@ -350,5 +352,28 @@ describe("the seed's attack file", () => {
     ]);
     // Problems never echo the offending input.
     expect(JSON.stringify(summary.problems)).not.toMatch(/script|DROP|HYPERLINK/);
+  });
+
+  it("with a permissive schema, sanitize rules (escapeHtml) neutralize the same rows", async () => {
+    const attack = [
+      "name,note",
+      "Ada Lovelace,hello",
+      "<script>alert(document.cookie)</script>,hi",
+      "'; DROP TABLE families; --,hi",
+      '"=HYPERLINK(""http://evil.example"")",x',
+    ].join("\n");
+    const { records, summary } = await importRecords(attack, {
+      format: "csv",
+      schema: z.object({ name: z.string().min(1).max(80), note: z.string() }),
+      sanitize: { name: escapeHtml, note: escapeHtml },
+    }).collect();
+    expect(records).toEqual([
+      { name: "Ada Lovelace", note: "hello" },
+      { name: "&lt;script&gt;alert(document.cookie)&lt;/script&gt;", note: "hi" },
+      // Stored as data (queries are parameterized); escaped for HTML output.
+      { name: "&#39;; DROP TABLE families; --", note: "hi" },
+      { name: "=HYPERLINK(&quot;http://evil.example&quot;)", note: "x" },
+    ]);
+    expect(summary).toMatchObject({ rows: 4, accepted: 4, complete: true });
   });
 });
