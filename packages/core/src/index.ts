@@ -2,7 +2,7 @@
 
 export type { Clock } from "./clock.js";
 // Time
-export { systemClock } from "./clock.js";
+export { scheduleOn, systemClock } from "./clock.js";
 // Errors
 export {
   errorGuard,
