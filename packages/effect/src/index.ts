@@ -1,2 +1,4 @@
-// No public API yet: this package grows with the capabilities that land in @goggles/core.
-export {};
+// @goggles/effect: the public API at a glance. Named re-exports only.
+
+// ── Time ───────────────────────────────────────────────────────────────────────────────────────
+export { coreClock, fromEffectClock, GogglesClock } from "./clock/core-clock.js";
