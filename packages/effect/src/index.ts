@@ -2,3 +2,20 @@
 
 // ── Time ───────────────────────────────────────────────────────────────────────────────────────
 export { coreClock, fromEffectClock, GogglesClock } from "./clock/core-clock.js";
+
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────────
+export { BrokenCircuitError } from "./errors/broken-circuit-error.js";
+export { BulkheadRejectedError } from "./errors/bulkhead-rejected-error.js";
+export type { GogglesTaggedError, LimiterError, PolicyError } from "./errors/from-core.js";
+export { fromCoreError } from "./errors/from-core.js";
+export { LimiterInputError } from "./errors/limiter-input-error.js";
+export { RateLimitedError } from "./errors/rate-limited-error.js";
+export { RetryBudgetExhaustedError } from "./errors/retry-budget-exhausted-error.js";
+export { TimeoutError } from "./errors/timeout-error.js";
+
+// ── Policies ───────────────────────────────────────────────────────────────────────────────────
+export type { PolicyCombinator } from "./policy/from-policy.js";
+export { fromPolicy, PolicyAttempt } from "./policy/from-policy.js";
+export type { PolicyCallContext, PolicyLike } from "./policy/policy-like.js";
+export type { FromAbortableOptions } from "./run/from-abortable.js";
+export { fromAbortable } from "./run/from-abortable.js";
