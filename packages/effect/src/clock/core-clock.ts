@@ -1,5 +1,5 @@
 import type { Clock as CoreClock } from "@goggles/core";
-import { Clock, Context, Duration, Effect, Exit, Layer } from "effect";
+import { Clock, Context, Duration, Effect, Exit, Layer, Scheduler } from "effect";
 
 /** The reason a sleep rejects with when its signal aborted without a reason of its own. */
 function abortReason(signal: AbortSignal): unknown {
@@ -8,17 +8,20 @@ function abortReason(signal: AbortSignal): unknown {
 
 /**
  * A core `Clock` that runs on an Effect `Clock` service: `now()` reads `currentTimeMillisUnsafe()` (no
- * fiber), `sleep(ms, signal)` runs the service's `sleep` in one fiber with the given services (so a
- * `TestClock` and its scheduler see it) and interrupts that fiber when the signal aborts. Under
- * `TestClock.layer()`, `TestClock.adjust` wakes core sleepers in order, letting promise callbacks run between
- * them, exactly as `FakeClock.advance` does.
+ * fiber), `sleep(ms, signal)` runs the service's `sleep` in one fiber on `scheduler` (the fiber's own, so a
+ * `TestClock` tracks it) and interrupts that fiber when the signal aborts. Under `TestClock.layer()`,
+ * `TestClock.adjust` wakes core sleepers in order, letting promise callbacks run between them, exactly as
+ * `FakeClock.advance` does.
  *
  * Prefer `coreClock` (an Effect) or `GogglesClock.layer`; this is the function under them.
  *
  * @example
- * const clock = yield* Effect.withFiber((fiber) => Effect.succeed(fromEffectClock(fiber.getRef(Clock.Clock), fiber.context)));
+ * const clock = fromEffectClock(testClock, scheduler);
+ * createLimiter({ capacity: 5, refillPerSecond: 1, clock });
  */
-export function fromEffectClock(clock: Clock.Clock, context: Context.Context<never>): CoreClock {
+export function fromEffectClock(clock: Clock.Clock, scheduler?: Scheduler.Scheduler): CoreClock {
+  let context = Context.make(Clock.Clock, clock);
+  if (scheduler !== undefined) context = Context.add(context, Scheduler.Scheduler, scheduler);
   const run = Effect.runForkWith(context);
   return {
     now: () => clock.currentTimeMillisUnsafe(),
@@ -35,9 +38,23 @@ export function fromEffectClock(clock: Clock.Clock, context: Context.Context<nev
   };
 }
 
+/** One core clock per Effect clock, so a policy made per call costs no new clock. */
+const bridged = new WeakMap<Clock.Clock, CoreClock>();
+
+/** The core clock of a fiber's Effect `Clock` (cached per clock). @internal */
+export function coreClockOf(fiber: { getRef<A>(ref: Context.Reference<A>): A }): CoreClock {
+  const clock = fiber.getRef(Clock.Clock);
+  let core = bridged.get(clock);
+  if (core === undefined) {
+    core = fromEffectClock(clock, fiber.getRef(Scheduler.Scheduler));
+    bridged.set(clock, core);
+  }
+  return core;
+}
+
 /**
- * The core `Clock` of the running fiber: time from its Effect `Clock` service, sleeps run with its services.
- * Hand it to any core policy; under `TestClock.layer()`, `TestClock.adjust` drives that policy.
+ * The core `Clock` of the running fiber: time from its Effect `Clock` service, sleeps on its scheduler.
+ * Hand it to any core object; under `TestClock.layer()`, `TestClock.adjust` drives it.
  *
  * @example
  * const program = Effect.gen(function* () {
@@ -46,7 +63,7 @@ export function fromEffectClock(clock: Clock.Clock, context: Context.Context<nev
  * });
  */
 export const coreClock: Effect.Effect<CoreClock> = Effect.withFiber((fiber) =>
-  Effect.succeed(fromEffectClock(fiber.getRef(Clock.Clock), fiber.context)),
+  Effect.succeed(coreClockOf(fiber)),
 );
 
 /**
