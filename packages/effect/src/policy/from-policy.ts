@@ -22,9 +22,9 @@ export const PolicyAttempt: Context.Reference<number> = Context.Reference<number
  * failing also with the policy's tagged errors. `Extra` is what the policy may answer with instead (a
  * fallback's value).
  */
-export type PolicyCombinator<Extra = never> = <A, E, R>(
+export type PolicyCombinator<Extra = never, Err extends PolicyError = PolicyError> = <A, E, R>(
   self: Effect.Effect<A, E, R>,
-) => Effect.Effect<A | Extra, E | PolicyError, R>;
+) => Effect.Effect<A | Extra, E | Err, R>;
 
 /**
  * Runs Effects under a core `Policy` (`circuitBreaker()`, `timeout()`, `retry()`, `bulkhead()`,
@@ -43,11 +43,13 @@ export type PolicyCombinator<Extra = never> = <A, E, R>(
  * const protect = fromPolicy(wrap(retry({ maxAttempts: 3, clock }), timeout(2_000, { clock })));
  * const user = protect(fetchUser(id)).pipe(Effect.catchTag("TimeoutError", () => Effect.succeed(null)));
  */
-export function fromPolicy<Extra = never>(policy: PolicyLike<Extra>): PolicyCombinator<Extra> {
-  return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | Extra, E | PolicyError, R> => {
+export function fromPolicy<Extra = never, Err extends PolicyError = PolicyError>(
+  policy: PolicyLike<Extra>,
+): PolicyCombinator<Extra, Err> {
+  return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | Extra, E | Err, R> => {
     const work = self as Effect.Effect<A, E>;
     return Effect.withFiber((parent) =>
-      Effect.callback<A | Extra, E | PolicyError>((resume, signal) => {
+      Effect.callback<A | Extra, E | Err>((resume, signal) => {
         const context = parent.context;
         let causes: Map<unknown, Cause.Cause<E>> | undefined;
         let live: Fiber.Fiber<A, E>[] | undefined;
@@ -80,7 +82,7 @@ export function fromPolicy<Extra = never>(policy: PolicyLike<Extra>): PolicyComb
             });
           });
         };
-        const settle = (outcome: Effect.Effect<A | Extra, E | PolicyError>) => {
+        const settle = (outcome: Effect.Effect<A | Extra, E | Err>) => {
           if (live === undefined || live.length === 0) resume(outcome);
           else resume(Effect.andThen(Fiber.awaitAll(live.slice()), outcome));
         };
@@ -90,7 +92,7 @@ export function fromPolicy<Extra = never>(policy: PolicyLike<Extra>): PolicyComb
             const cause = causes?.get(error);
             if (cause !== undefined) return settle(Effect.failCause(cause));
             const tagged = fromCoreError(error);
-            settle(tagged !== undefined ? Effect.fail(tagged as PolicyError) : Effect.die(error));
+            settle(tagged !== undefined ? Effect.fail(tagged as Err) : Effect.die(error));
           },
         );
         return Effect.suspend(() =>
