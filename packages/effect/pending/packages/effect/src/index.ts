@@ -1,0 +1,46 @@
+// @goggles/effect: the public API at a glance. Named re-exports only.
+
+// ── Time ───────────────────────────────────────────────────────────────────────────────────────
+export { coreClock, fromEffectClock, GogglesClock } from "./clock/core-clock.js";
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────────
+export { BrokenCircuitError } from "./errors/broken-circuit-error.js";
+export { BulkheadRejectedError } from "./errors/bulkhead-rejected-error.js";
+export type { GogglesTaggedError, LimiterError, PolicyError } from "./errors/from-core.js";
+export { fromCoreError } from "./errors/from-core.js";
+export { LimiterInputError } from "./errors/limiter-input-error.js";
+export { RateLimitedError } from "./errors/rate-limited-error.js";
+export { RetryBudgetExhaustedError } from "./errors/retry-budget-exhausted-error.js";
+export { TimeoutError } from "./errors/timeout-error.js";
+export { ValidationError } from "./errors/validation-error.js";
+// Everything below under one name: `Goggles.circuitBreaker(…)`, `Goggles.limiter(…)`, `Goggles.validate(…)`.
+export * as Goggles from "./goggles.js";
+// ── Rate limiting ──────────────────────────────────────────────────────────────────────────────
+export type { Limiter, LimiterOptions } from "./limit/limiter.js";
+export { limiter } from "./limit/limiter.js";
+// ── Outbound policies ──────────────────────────────────────────────────────────────────────────
+export type { CircuitBreaker, CircuitBreakerOptions } from "./policy/circuit-breaker.js";
+export { circuitBreaker } from "./policy/circuit-breaker.js";
+// ── Running core calls and policies ────────────────────────────────────────────────────────────
+export type { PolicyCombinator } from "./policy/from-policy.js";
+export { fromPolicy, PolicyAttempt } from "./policy/from-policy.js";
+export type {
+  Bulkhead,
+  BulkheadOptions,
+  RetryBudgetOptions,
+  RetryOptions,
+  TimeoutOptions,
+} from "./policy/policies.js";
+export { bulkhead, fallback, retry, retryBudget, timeout, wrap } from "./policy/policies.js";
+export type { PolicyCallContext, PolicyLike } from "./policy/policy-like.js";
+export type { Protection } from "./policy/protection.js";
+
+// ── Stores as layers ───────────────────────────────────────────────────────────────────────────
+export { BreakerStates, LimiterStores } from "./policy/stores.js";
+export type { FromAbortableOptions } from "./run/from-abortable.js";
+export { fromAbortable } from "./run/from-abortable.js";
+
+// ── Boundary validation with Effect Schema ─────────────────────────────────────────────────────
+export type { BoundarySchema } from "./validate/standard.js";
+export { standardSchema } from "./validate/standard.js";
+export type { EffectAdapter, EffectAdapterOptions, JsonOptions } from "./validate/validate.js";
+export { defineAdapter, json, validate } from "./validate/validate.js";
