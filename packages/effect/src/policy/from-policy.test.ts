@@ -230,3 +230,14 @@ describe("fromPolicy", () => {
       }),
     ));
 });
+
+describe("fromPolicy with a policy that throws synchronously", () => {
+  it("keeps the Effect's failure when execute lets the attempt's throw escape", () =>
+    run(
+      Effect.gen(function* () {
+        const careless: PolicyLike = { execute: (fn) => Promise.resolve(fn({ attempt: 0 })) };
+        const error = yield* Effect.flip(fromPolicy(careless)(Effect.fail(new Boom({ n: 7 }))));
+        expect(error).toEqual(new Boom({ n: 7 }));
+      }),
+    ));
+});

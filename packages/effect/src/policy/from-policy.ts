@@ -86,15 +86,20 @@ export function fromPolicy<Extra = never, Err extends PolicyError = PolicyError>
           if (live === undefined || live.length === 0) resume(outcome);
           else resume(Effect.andThen(Fiber.awaitAll(live.slice()), outcome));
         };
-        policy.execute(attempt, { signal }).then(
-          (value) => settle(Effect.succeed(value)),
-          (error: unknown) => {
-            const cause = causes?.get(error);
-            if (cause !== undefined) return settle(Effect.failCause(cause));
-            const tagged = fromCoreError(error);
-            settle(tagged !== undefined ? Effect.fail(tagged as Err) : Effect.die(error));
-          },
-        );
+        const failed = (error: unknown) => {
+          const cause = causes?.get(error);
+          if (cause !== undefined) return settle(Effect.failCause(cause));
+          const tagged = fromCoreError(error);
+          settle(tagged !== undefined ? Effect.fail(tagged as Err) : Effect.die(error));
+        };
+        let running: Promise<A | Extra>;
+        try {
+          running = policy.execute(attempt, { signal });
+        } catch (error) {
+          // A hand-written policy that lets a synchronous throw escape `execute`.
+          running = Promise.reject(error);
+        }
+        running.then((value) => settle(Effect.succeed(value)), failed);
         return Effect.suspend(() =>
           live === undefined || live.length === 0 ? Effect.void : Fiber.interruptAll(live.slice()),
         );
