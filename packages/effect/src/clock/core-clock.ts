@@ -1,5 +1,5 @@
 import type { Clock as CoreClock } from "@goggles/core";
-import { Clock, Context, Duration, Effect, Exit, Layer, Scheduler } from "effect";
+import { Cause, Clock, Context, Duration, Effect, Exit, Layer, Scheduler } from "effect";
 
 /** The reason a sleep rejects with when its signal aborted without a reason of its own. */
 function abortReason(signal: AbortSignal): unknown {
@@ -31,7 +31,7 @@ export function fromEffectClock(clock: Clock.Clock, scheduler?: Scheduler.Schedu
         const fiber = run(clock.sleep(Duration.millis(Math.max(0, ms))), signal ? { signal } : undefined);
         fiber.addObserver((exit) => {
           if (Exit.isSuccess(exit)) resolve();
-          else reject(signal?.aborted ? abortReason(signal) : exit.cause);
+          else reject(signal?.aborted ? abortReason(signal) : Cause.squash(exit.cause));
         });
       });
     },
