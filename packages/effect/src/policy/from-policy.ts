@@ -49,7 +49,10 @@ export function fromPolicy<Extra = never, Err extends PolicyError = PolicyError>
   return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | Extra, E | Err, R> => {
     const work = self as Effect.Effect<A, E>;
     return Effect.withFiber((parent) =>
-      Effect.callback<A | Extra, E | Err>((resume, signal) => {
+      // Our own controller, aborted by the cancel effect below: cheaper than `callback`'s own signal.
+      Effect.callback<A | Extra, E | Err>((resume) => {
+        const controller = new AbortController();
+        const signal = controller.signal;
         const context = parent.context;
         let causes: Map<unknown, Cause.Cause<E>> | undefined;
         let live: Fiber.Fiber<A, E>[] | undefined;
@@ -62,10 +65,9 @@ export function fromPolicy<Extra = never, Err extends PolicyError = PolicyError>
         };
         const attempt = (call: PolicyCallContext): A | Promise<A> => {
           const ctx = call.attempt === 0 ? context : Context.add(context, PolicyAttempt, call.attempt);
-          const fiber = Effect.runForkWith(ctx)(
-            work,
-            call.signal === undefined ? undefined : { signal: call.signal },
-          );
+          // The caller's own signal needs no listener per fiber: cancelling interrupts every live attempt.
+          const own = call.signal === undefined || call.signal === signal;
+          const fiber = Effect.runForkWith(ctx)(work, own ? undefined : { signal: call.signal });
           const done = fiber.pollUnsafe();
           if (done !== undefined) return unwrap(done);
           const running = live ?? [];
@@ -100,9 +102,10 @@ export function fromPolicy<Extra = never, Err extends PolicyError = PolicyError>
           running = Promise.reject(error);
         }
         running.then((value) => settle(Effect.succeed(value)), failed);
-        return Effect.suspend(() =>
-          live === undefined || live.length === 0 ? Effect.void : Fiber.interruptAll(live.slice()),
-        );
+        return Effect.suspend(() => {
+          controller.abort();
+          return live === undefined || live.length === 0 ? Effect.void : Fiber.interruptAll(live.slice());
+        });
       }),
     );
   };
