@@ -42,5 +42,5 @@ export { fromAbortable } from "./run/from-abortable.js";
 // ── Boundary validation with Effect Schema ─────────────────────────────────────────────────────
 export type { BoundarySchema } from "./validate/standard.js";
 export { standardSchema } from "./validate/standard.js";
-export type { EffectAdapter, EffectAdapterOptions, JsonOptions } from "./validate/validate.js";
+export type { EffectAdapter, EffectAdapterOptions, JsonOptions, OutputOf } from "./validate/validate.js";
 export { defineAdapter, json, validate } from "./validate/validate.js";

@@ -6,10 +6,11 @@ import {
   json as coreJson,
   validate as coreValidate,
   type Guard,
+  type StandardSchemaV1,
   type ValidateOptions,
   type Verdict,
 } from "@goggles/core";
-import { Effect } from "effect";
+import { Effect, Schema } from "effect";
 import { ValidationError } from "../errors/validation-error.js";
 import { type BoundarySchema, standardSchema } from "./standard.js";
 
@@ -44,26 +45,36 @@ export function validate<S extends BoundarySchema>(
 }
 
 /** Options of `json()`: core's, with an Effect `Schema` for `schema`. */
-export type JsonOptions<S extends BoundarySchema | undefined, Name extends string> = Omit<
+export type JsonOptions<S extends BoundarySchema | StandardSchemaV1 | undefined, Name extends string> = Omit<
   CoreJsonOptions<undefined, Name>,
   "schema"
 > & {
-  /** The Effect schema the parsed body must match; its `Type` lands on the context. */
+  /** The Effect schema the parsed body must match (or any Standard Schema, e.g. an adapter); its output lands on the context. */
   readonly schema?: S;
 };
 
+/** What a schema puts on the context: an Effect schema's `Type`, a Standard Schema's output. */
+export type OutputOf<S> = S extends BoundarySchema
+  ? S["Type"]
+  : S extends StandardSchemaV1
+    ? StandardSchemaV1.InferOutput<S>
+    : unknown;
+
 /**
- * Core's `json()` body guard (415 / 413 / 400 / 422) with an Effect `Schema`: use it in a core
- * `boundary()` and the decoded value lands on the context.
+ * Core's `json()` body guard (415 / 413 / 400 / 422) with an Effect `Schema` (or an adapter from
+ * `defineAdapter`): use it in a core `boundary()` and the decoded value lands on the context.
  *
  * @example
  * const protect = boundary().use(json({ schema: Schema.Struct({ email: Schema.String }) }));
  */
-export function json<S extends BoundarySchema | undefined = undefined, const Name extends string = "body">(
-  options: JsonOptions<S, Name> = {},
-): Guard<Name, S extends BoundarySchema ? S["Type"] : unknown> {
+export function json<
+  S extends BoundarySchema | StandardSchemaV1 | undefined = undefined,
+  const Name extends string = "body",
+>(options: JsonOptions<S, Name> = {}): Guard<Name, OutputOf<S>> {
   const { schema, ...rest } = options;
-  return coreJson({ ...rest, schema: schema === undefined ? undefined : standardSchema(schema) }) as never;
+  const standard =
+    schema === undefined || !Schema.isSchema(schema) ? schema : standardSchema(schema as BoundarySchema);
+  return coreJson({ ...rest, schema: standard as StandardSchemaV1 | undefined }) as never;
 }
 
 /** Options of `defineAdapter()`: core's, with an Effect `Schema` for the external shape. */

@@ -44,6 +44,12 @@ describe("validate with an Effect Schema", () => {
     expect(ok.ok && ok.value.body.age).toBe(30);
     const bad = await protect(request(JSON.stringify({ id: 1 })));
     expect(!bad.ok && bad.problem.status).toBe(422);
+    // An adapter (a Standard Schema made from an Effect schema) works too.
+    const Adult = defineAdapter({ schema: User, transform: (u) => ({ userId: u.id, adult: u.age >= 18 }) });
+    const adapted = await boundary().use(json({ schema: Adult }))(
+      request(JSON.stringify({ id: "u2", age: 40 })),
+    );
+    expect(adapted.ok && adapted.value.body).toEqual({ userId: "u2", adult: true });
   });
 
   it("defineAdapter takes an Effect schema, transforms, and decodes as an Effect", async () => {
