@@ -1,5 +1,5 @@
 import { consecutive, constantBackoff } from "@goggles/core";
-import { Data, Effect, Exit, Fiber, Layer } from "effect";
+import { Data, Effect, Exit, Fiber, Layer, Schedule } from "effect";
 import { TestClock } from "effect/testing";
 import { describe, expect, it } from "vitest";
 import { circuitBreaker } from "./circuit-breaker.js";
@@ -135,6 +135,31 @@ describe("timeout, retry, bulkhead, wrap under TestClock", () => {
         yield* TestClock.adjust(101);
         expect(yield* Fiber.join(fiber)).toBe(3);
         expect(seen).toEqual([new Down({ attempt: 1 }), new Down({ attempt: 2 })]);
+      }),
+    ));
+
+  it("retry takes its delays from an Effect Schedule, and the schedule's end stops the retries", () =>
+    run(
+      Effect.gen(function* () {
+        const retrying = yield* retry({
+          maxAttempts: 10,
+          schedule: Schedule.max([Schedule.exponential("100 millis"), Schedule.recurs(2)]),
+        });
+        const attempts: number[] = [];
+        const failing = Effect.gen(function* () {
+          attempts.push(yield* PolicyAttempt);
+          return yield* new Down({ attempt: attempts.length });
+        });
+        const fiber = yield* Effect.forkChild(Effect.flip(failing.pipe(retrying)));
+        yield* TestClock.adjust(99);
+        expect(attempts).toEqual([1]);
+        yield* TestClock.adjust(1); // 100 ms: attempt 2
+        expect(attempts).toEqual([1, 2]);
+        yield* TestClock.adjust(199);
+        expect(attempts).toEqual([1, 2]);
+        yield* TestClock.adjust(1); // then 200 ms: attempt 3, and the schedule (two recurrences) is done
+        expect(yield* Fiber.join(fiber)).toEqual(new Down({ attempt: 3 }));
+        expect(attempts).toEqual([1, 2, 3]);
       }),
     ));
 

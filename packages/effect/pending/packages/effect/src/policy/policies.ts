@@ -13,7 +13,7 @@ import {
   type FallbackOptions,
   type RetryBudget,
 } from "@goggles/core";
-import { Effect } from "effect";
+import { Duration, Effect, Exit, Schedule } from "effect";
 import { coreClockOf } from "../clock/core-clock.js";
 import type { BulkheadRejectedError } from "../errors/bulkhead-rejected-error.js";
 import type { PolicyError } from "../errors/from-core.js";
@@ -23,8 +23,51 @@ import { type Protection, protection } from "./protection.js";
 
 /** Options of `timeout()`: core's, with time from the Effect `Clock`. */
 export type TimeoutOptions = Omit<CoreTimeoutOptions, "clock">;
-/** Options of `retry()`: core's, with time from the Effect `Clock`. */
-export type RetryOptions = Omit<CoreRetryOptions, "clock">;
+/** Options of `retry()`: core's, with time from the Effect `Clock`, and optionally an Effect `Schedule`. */
+export type RetryOptions = Omit<CoreRetryOptions, "clock"> & {
+  /**
+   * Takes the delays from an Effect `Schedule` instead of `backoff` (e.g.
+   * `Schedule.exponential("100 millis").pipe(Schedule.jittered)`); the schedule ending stops the retries.
+   * It sees each failure as its input. Budget, `retryAfterMs` and `maxAttempts` still apply.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, unknown>;
+};
+
+/**
+ * Core's `backoff` and `shouldRetry` from a Schedule. Core's retry calls `shouldRetry` and then `backoff`
+ * synchronously, one after the other, so the delay decided in the first is the one the second answers.
+ */
+function scheduleOptions(
+  schedule: Schedule.Schedule<unknown, unknown>,
+  now: () => number,
+  shouldRetry: CoreRetryOptions["shouldRetry"],
+): Pick<CoreRetryOptions, "backoff" | "shouldRetry"> {
+  let decided = 0;
+  const delayOf = (attempt: number, input: unknown): number | undefined =>
+    Effect.runSync(
+      Effect.gen(function* () {
+        // Replays the schedule from its start: a retry's few steps cost little, and no state is shared between calls.
+        const step = yield* Schedule.toStep(schedule);
+        let delay: number | undefined;
+        for (let i = 1; i <= attempt; i++) {
+          const next = yield* Effect.exit(step(now(), input));
+          if (Exit.isFailure(next)) return undefined;
+          delay = Duration.toMillis(next.value[1]);
+        }
+        return delay;
+      }),
+    );
+  return {
+    shouldRetry(error, attempt) {
+      if (shouldRetry !== undefined && !shouldRetry(error, attempt)) return false;
+      const delay = delayOf(attempt, error);
+      if (delay === undefined) return false;
+      decided = delay;
+      return true;
+    },
+    backoff: () => decided,
+  };
+}
 /** Options of `retryBudget()`: core's, with time from the Effect `Clock`. */
 export type RetryBudgetOptions = Omit<CoreRetryBudgetOptions, "clock">;
 /** Options of `bulkhead()`: core's, with time from the Effect `Clock`. */
@@ -52,16 +95,22 @@ export function timeout(ms: number, options: TimeoutOptions = {}): Effect.Effect
  * sees your Effect's own error. With a `budget`, a retry the budget refuses fails with
  * `RetryBudgetExhaustedError`. Each attempt reads its number from `PolicyAttempt`.
  *
+ * With `schedule`, the delays come from an Effect `Schedule` (and its end stops the retries).
+ *
  * @example
- * const retrying = yield* retry({ maxAttempts: 4, shouldRetry: (e) => e._tag === "Unavailable" });
+ * const retrying = yield* retry({ maxAttempts: 4, schedule: Schedule.exponential("200 millis") });
  * const user = yield* fetchUser(id).pipe(retrying);
  */
 export function retry(options: RetryOptions = {}): Effect.Effect<Protection<RetryBudgetExhaustedError>> {
-  return Effect.withFiber((fiber) =>
-    Effect.succeed(
-      protection<RetryBudgetExhaustedError, never>(coreRetry({ ...options, clock: coreClockOf(fiber) })),
-    ),
-  );
+  return Effect.withFiber((fiber) => {
+    const clock = coreClockOf(fiber);
+    const { schedule, ...core } = options;
+    const fromSchedule =
+      schedule === undefined ? {} : scheduleOptions(schedule, () => clock.now(), options.shouldRetry);
+    return Effect.succeed(
+      protection<RetryBudgetExhaustedError, never>(coreRetry({ ...core, ...fromSchedule, clock })),
+    );
+  });
 }
 
 /**
