@@ -2,8 +2,8 @@ import { type LimiterStore, MemoryStore } from "@goggles/core";
 import { Effect, Layer } from "effect";
 import { TestClock } from "effect/testing";
 import { describe, expect, it } from "vitest";
-import { LimiterStores } from "../policy/stores.js";
 import { limiter } from "./limiter.js";
+import { LimiterStores } from "./limiter-stores.js";
 
 const run = <A, E>(effect: Effect.Effect<A, E>, layer: Layer.Layer<never> = Layer.empty) =>
   Effect.runPromise(Effect.provide(effect, Layer.merge(TestClock.layer(), layer)));

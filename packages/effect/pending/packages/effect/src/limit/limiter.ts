@@ -12,7 +12,7 @@ import { coreClockOf } from "../clock/core-clock.js";
 import { fromCoreError } from "../errors/from-core.js";
 import type { LimiterInputError } from "../errors/limiter-input-error.js";
 import { RateLimitedError } from "../errors/rate-limited-error.js";
-import { LimiterStores } from "../policy/stores.js";
+import { LimiterStores } from "./limiter-stores.js";
 
 /**
  * Options of `limiter()`: core's `createLimiter` options, with time from the Effect `Clock`. Without a

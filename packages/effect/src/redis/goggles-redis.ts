@@ -1,16 +1,13 @@
 import {
-  DEFAULT_LIMITER_PREFIX,
   type RedisBreakerStateStoreOptions,
   type RedisClient,
   type RedisClientOptions,
   type RedisInput,
-  type RedisStoreOptions,
   redisBreakerStateStore,
   redisClient,
-  redisStore,
 } from "@goggles/redis-store";
 import { Context, Effect, Layer } from "effect";
-import { BreakerStates, LimiterStores } from "../policy/stores.js";
+import { BreakerStates } from "../policy/breaker-states.js";
 
 /**
  * The goggles Redis client layer (`redisClient()` of `@goggles/redis-store`) as a service. `GogglesRedis.layer`
@@ -33,28 +30,6 @@ export class GogglesRedis extends Context.Service<GogglesRedis, RedisClient>()(
       ),
     );
   }
-}
-
-/** Options of `redisLimiterStores()`: `redisStore`'s, without the client (from `GogglesRedis`). */
-export type RedisLimiterStoresOptions = Omit<RedisStoreOptions, "client">;
-
-/**
- * Limiter stores on Redis: each limiter gets `redisStore()` under its own prefix (`prefix` + its store name
- * + `":"`), so several limiters share one Redis without sharing buckets.
- *
- * @example
- * const StoresLive = redisLimiterStores({ timeout: 50 }).pipe(Layer.provide(GogglesRedis.layer(redis)));
- */
-export function redisLimiterStores(
-  options: RedisLimiterStoresOptions = {},
-): Layer.Layer<LimiterStores, never, GogglesRedis> {
-  return Layer.effect(
-    LimiterStores,
-    Effect.map(GogglesRedis, (client) => ({
-      make: (name: string) =>
-        redisStore({ ...options, client, prefix: `${options.prefix ?? DEFAULT_LIMITER_PREFIX}${name}:` }),
-    })),
-  );
 }
 
 /** Options of `redisBreakerStates()`: `redisBreakerStateStore`'s, without the client. */

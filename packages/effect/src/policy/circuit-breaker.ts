@@ -8,8 +8,8 @@ import {
 import { Context, Effect } from "effect";
 import { coreClockOf } from "../clock/core-clock.js";
 import type { BrokenCircuitError } from "../errors/broken-circuit-error.js";
+import { BreakerStates } from "./breaker-states.js";
 import { type Protection, protection } from "./protection.js";
-import { BreakerStates } from "./stores.js";
 
 /** Options of `circuitBreaker()`: core's, with time from the Effect `Clock` and the store from `BreakerStates`. */
 export type CircuitBreakerOptions = Omit<CoreCircuitBreakerOptions, "clock">;

@@ -2,10 +2,10 @@ import { consecutive, constantBackoff } from "@goggles/core";
 import { Data, Effect, Exit, Fiber, Layer, Schedule } from "effect";
 import { TestClock } from "effect/testing";
 import { describe, expect, it } from "vitest";
+import { BreakerStates } from "./breaker-states.js";
 import { circuitBreaker } from "./circuit-breaker.js";
 import { PolicyAttempt } from "./from-policy.js";
 import { bulkhead, fallback, retry, retryBudget, timeout, wrap } from "./policies.js";
-import { BreakerStates } from "./stores.js";
 
 class Down extends Data.TaggedError("Down")<{ readonly attempt: number }> {}
 
