@@ -15,6 +15,10 @@ export { TimeoutError } from "./errors/timeout-error.js";
 export { ValidationError } from "./errors/validation-error.js";
 // The namespace
 export * as Goggles from "./goggles.js";
+// Rate limiting and its stores
+export type { Limiter, LimiterOptions } from "./limit/limiter.js";
+export { limiter } from "./limit/limiter.js";
+export { LimiterStores } from "./limit/limiter-stores.js";
 // Outbound policies and their stores
 export { BreakerStates } from "./policy/breaker-states.js";
 export type { CircuitBreaker, CircuitBreakerOptions } from "./policy/circuit-breaker.js";

@@ -2,3 +2,5 @@
 
 export type { RedisBreakerStatesOptions } from "./redis/goggles-redis.js";
 export { GogglesRedis, redisBreakerStates } from "./redis/goggles-redis.js";
+export type { RedisLimiterStoresOptions } from "./redis/redis-limiter-stores.js";
+export { redisLimiterStores } from "./redis/redis-limiter-stores.js";

@@ -103,3 +103,23 @@ describe("coreClock under TestClock", () => {
     expect(clock.now()).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe("coreClock.schedule under TestClock", () => {
+  it("calls back when TestClock reaches the time, and never once cancelled", () =>
+    run(
+      Effect.gen(function* () {
+        const clock = yield* coreClock;
+        const fired: string[] = [];
+        clock.schedule?.(100, () => fired.push(`a@${clock.now()}`));
+        const cancel = clock.schedule?.(100, () => fired.push("b"));
+        clock.schedule?.(50, () => fired.push(`c@${clock.now()}`));
+        cancel?.();
+        yield* TestClock.adjust(99);
+        expect(fired).toEqual(["c@50"]);
+        yield* TestClock.adjust(1);
+        expect(fired).toEqual(["c@50", "a@100"]);
+        yield* TestClock.adjust(1_000);
+        expect(fired).toEqual(["c@50", "a@100"]);
+      }),
+    ));
+});

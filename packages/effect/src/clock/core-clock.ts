@@ -8,8 +8,9 @@ function abortReason(signal: AbortSignal): unknown {
 
 /**
  * A core `Clock` that runs on an Effect `Clock` service: `now()` reads `currentTimeMillisUnsafe()` (no
- * fiber), `sleep(ms, signal)` runs the service's `sleep` in one fiber on `scheduler` (the fiber's own, so a
- * `TestClock` tracks it) and interrupts that fiber when the signal aborts. Under `TestClock.layer()`,
+ * fiber), `sleep(ms, signal)` and `schedule(ms, callback)` run the service's `sleep` in one fiber on
+ * `scheduler` (the fiber's own, so a `TestClock` tracks it), interrupted when the signal aborts or the
+ * timer is cancelled. Under `TestClock.layer()`,
  * `TestClock.adjust` wakes core sleepers in order, letting promise callbacks run between them, exactly as
  * `FakeClock.advance` does.
  *
@@ -25,6 +26,14 @@ export function fromEffectClock(clock: Clock.Clock, scheduler?: Scheduler.Schedu
   const run = Effect.runForkWith(context);
   return {
     now: () => clock.currentTimeMillisUnsafe(),
+    // Core's timer without an AbortController or a promise: one sleep fiber, interrupted to cancel.
+    schedule(ms: number, callback: () => void): () => void {
+      const fiber = run(clock.sleep(Duration.millis(Math.max(0, ms))));
+      fiber.addObserver((exit) => {
+        if (Exit.isSuccess(exit)) callback();
+      });
+      return () => fiber.interruptUnsafe();
+    },
     sleep(ms: number, signal?: AbortSignal): Promise<void> {
       if (signal?.aborted) return Promise.reject(abortReason(signal));
       return new Promise<void>((resolve, reject) => {

@@ -1,24 +1,21 @@
-import { consecutive } from "@goggles/core";
 import { redisUrlForTests } from "@goggles/testkit";
 import { Effect, Layer } from "effect";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { limiter } from "../src/limit/limiter.js";
-import { circuitBreaker } from "../src/policy/circuit-breaker.js";
-import { GogglesRedis, redisBreakerStates, redisLimiterStores } from "../src/redis.js";
+import { GogglesRedis, redisLimiterStores } from "../src/redis.js";
 
 const url = redisUrlForTests();
 
-describe.skipIf(!url)("Redis stores as Layers (real redis-server)", () => {
+describe.skipIf(!url)("redisLimiterStores (real redis-server)", () => {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
   beforeAll(() => redis.ping());
   afterAll(() => redis.quit());
   const prefix = `effect-test:${process.pid}:${Date.now()}:`;
   const RedisLive = GogglesRedis.layer(redis, { prefix });
-  const StoresLive = Layer.merge(
-    redisLimiterStores({ timeout: 2_000, onStoreError: "deny" }),
-    redisBreakerStates(),
-  ).pipe(Layer.provide(RedisLive));
+  const StoresLive = redisLimiterStores({ timeout: 2_000, onStoreError: "deny" }).pipe(
+    Layer.provide(RedisLive),
+  );
 
   it("limiters keep their buckets in Redis, each under its own prefix", () =>
     Effect.runPromise(
@@ -36,24 +33,6 @@ describe.skipIf(!url)("Redis stores as Layers (real redis-server)", () => {
         // A second limiter of the same name (another instance) sees the same buckets.
         const again = yield* limiter({ name: "login", capacity: 2, refillPerSecond: 0.001 });
         expect((yield* again.consume("ip")).allowed).toBe(false);
-      }).pipe(Effect.provide(StoresLive)),
-    ));
-
-  it("breakers made under redisBreakerStates share an open", () =>
-    Effect.runPromise(
-      Effect.gen(function* () {
-        const a = yield* circuitBreaker({
-          name: "partner",
-          strategy: consecutive({ threshold: 1 }),
-          openFor: 60_000,
-        });
-        const b = yield* circuitBreaker({
-          name: "partner",
-          strategy: consecutive({ threshold: 1 }),
-          openFor: 60_000,
-        });
-        yield* Effect.exit(Effect.fail("down").pipe(a));
-        expect((yield* Effect.flip(Effect.succeed(1).pipe(b)))._tag).toBe("BrokenCircuitError");
       }).pipe(Effect.provide(StoresLive)),
     ));
 });
