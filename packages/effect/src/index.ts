@@ -24,7 +24,7 @@ export { BreakerStates } from "./policy/breaker-states.js";
 export type { CircuitBreaker, CircuitBreakerOptions } from "./policy/circuit-breaker.js";
 export { circuitBreaker } from "./policy/circuit-breaker.js";
 // Running core calls and any core policy
-export type { PolicyCombinator } from "./policy/from-policy.js";
+export type { FromPolicyOptions, PolicyCombinator } from "./policy/from-policy.js";
 export { fromPolicy, PolicyAttempt } from "./policy/from-policy.js";
 export type {
   Bulkhead,

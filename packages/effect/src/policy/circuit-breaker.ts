@@ -58,13 +58,18 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): Effect.Effe
       clock: coreClockOf(fiber),
     });
     return Effect.succeed(
-      protection<BrokenCircuitError, never, Omit<CircuitBreaker, "policy">>(breaker, {
-        name: breaker.name,
-        state: Effect.sync(() => breaker.state),
-        isolate: Effect.sync(() => breaker.isolate()),
-        reset: Effect.sync(() => breaker.reset()),
-        snapshot: Effect.sync(() => breaker.toJSON()),
-      }) as CircuitBreaker,
+      protection<BrokenCircuitError, never, Omit<CircuitBreaker, "policy">>(
+        breaker,
+        {
+          name: breaker.name,
+          state: Effect.sync(() => breaker.state),
+          isolate: Effect.sync(() => breaker.isolate()),
+          reset: Effect.sync(() => breaker.reset()),
+          snapshot: Effect.sync(() => breaker.toJSON()),
+        },
+        // A breaker never waits, so it needs no signal: interruption reaches the attempt directly.
+        { signal: false },
+      ) as CircuitBreaker,
     );
   });
 }

@@ -26,6 +26,16 @@ export type PolicyCombinator<Extra = never, Err extends PolicyError = PolicyErro
   self: Effect.Effect<A, E, R>,
 ) => Effect.Effect<A | Extra, E | Err, R>;
 
+/** Options of `fromPolicy`. */
+export interface FromPolicyOptions {
+  /**
+   * Hand the policy an `AbortSignal` aborted when the caller is interrupted (default `true`). A policy that
+   * never waits on its own (a circuit breaker) does not need one: interrupting the caller still interrupts
+   * the running attempt, and the call saves an `AbortController`.
+   */
+  readonly signal?: boolean;
+}
+
 /**
  * Runs Effects under a core `Policy` (`circuitBreaker()`, `timeout()`, `retry()`, `bulkhead()`,
  * `fallback()`, `wrap(...)`). Each attempt runs the Effect in one child fiber with the caller's services
@@ -45,14 +55,16 @@ export type PolicyCombinator<Extra = never, Err extends PolicyError = PolicyErro
  */
 export function fromPolicy<Extra = never, Err extends PolicyError = PolicyError>(
   policy: PolicyLike<Extra>,
+  options?: FromPolicyOptions,
 ): PolicyCombinator<Extra, Err> {
+  const withSignal = options?.signal !== false;
   return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | Extra, E | Err, R> => {
     const work = self as Effect.Effect<A, E>;
     return Effect.withFiber((parent) =>
       // Our own controller, aborted by the cancel effect below: cheaper than `callback`'s own signal.
       Effect.callback<A | Extra, E | Err>((resume) => {
-        const controller = new AbortController();
-        const signal = controller.signal;
+        const controller = withSignal ? new AbortController() : undefined;
+        const signal = controller?.signal;
         const context = parent.context;
         let causes: Map<unknown, Cause.Cause<E>> | undefined;
         let live: Fiber.Fiber<A, E>[] | undefined;
@@ -96,14 +108,14 @@ export function fromPolicy<Extra = never, Err extends PolicyError = PolicyError>
         };
         let running: Promise<A | Extra>;
         try {
-          running = policy.execute(attempt, { signal });
+          running = policy.execute(attempt, signal === undefined ? undefined : { signal });
         } catch (error) {
           // A hand-written policy that lets a synchronous throw escape `execute`.
           running = Promise.reject(error);
         }
         running.then((value) => settle(Effect.succeed(value)), failed);
         return Effect.suspend(() => {
-          controller.abort();
+          controller?.abort();
           return live === undefined || live.length === 0 ? Effect.void : Fiber.interruptAll(live.slice());
         });
       }),

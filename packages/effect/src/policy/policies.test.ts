@@ -68,6 +68,27 @@ describe("circuitBreaker under TestClock", () => {
       }),
     ));
 
+  it("interrupting a call through the breaker interrupts the running attempt (no signal needed)", () =>
+    run(
+      Effect.gen(function* () {
+        const breaker = yield* circuitBreaker({ name: "i" });
+        let finalized = false;
+        const fiber = yield* Effect.forkChild(
+          Effect.sleep(10_000).pipe(
+            Effect.onInterrupt(() =>
+              Effect.sync(() => {
+                finalized = true;
+              }),
+            ),
+            breaker,
+          ),
+        );
+        yield* TestClock.adjust(1);
+        yield* Fiber.interrupt(fiber);
+        expect(finalized).toBe(true);
+      }),
+    ));
+
   it("breakers of one name share opens through the BreakerStates layer", () =>
     run(
       Effect.gen(function* () {

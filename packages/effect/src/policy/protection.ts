@@ -1,6 +1,6 @@
 import type { Policy } from "@goggles/core";
 import type { PolicyError } from "../errors/from-core.js";
-import { fromPolicy, type PolicyCombinator } from "./from-policy.js";
+import { type FromPolicyOptions, fromPolicy, type PolicyCombinator } from "./from-policy.js";
 
 /**
  * A made policy: call it on an Effect to run that Effect under the policy (`effect.pipe(breaker)`), or
@@ -21,8 +21,9 @@ export interface Protection<Err extends PolicyError = PolicyError, Extra = never
 export function protection<Err extends PolicyError, Extra, X extends object = object>(
   policy: Policy<Extra>,
   extra?: X,
+  options?: FromPolicyOptions,
 ): Protection<Err, Extra> & X {
-  const combinator = fromPolicy<Extra, Err>(policy) as Protection<Err, Extra> & X;
+  const combinator = fromPolicy<Extra, Err>(policy, options) as Protection<Err, Extra> & X;
   Object.defineProperty(combinator, "policy", { value: policy, enumerable: true });
   if (extra !== undefined) Object.defineProperties(combinator, Object.getOwnPropertyDescriptors(extra));
   return combinator;
