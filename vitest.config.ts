@@ -4,7 +4,7 @@ const conditions = ["@goggles/source"];
 
 export default defineConfig({
   resolve: { conditions: [...conditions, "module", "browser", "development|production"] },
-  ssr: { resolve: { conditions: [...conditions, "node", "import", "default"] } },
+  ssr: { resolve: { conditions: [...conditions, "node", "default"] } },
   test: {
     globalSetup: ["./tooling/testkit/src/global-setup.ts"],
     testTimeout: 20_000,
