@@ -1,0 +1,89 @@
+// The Node `IncomingMessage` → `BoundaryRequest` conversion, a copy of @goggles/express's: sharing
+// ~60 lines would need a third published package (core must stay web-only), which costs users more than the
+// copy costs us. Keep the two in step.
+import type { IncomingMessage } from "node:http";
+import {
+  type BodyLimits,
+  type BodySource,
+  type BoundaryRequest,
+  badRequest,
+  type Clock,
+  createBoundaryRequest,
+  ProblemError,
+} from "@goggles/core";
+
+/** What the conversion needs besides the request. */
+export interface NodeRequestInit {
+  /** The path as the client sent it (pass `ctx.originalUrl`: routers rewrite `req.url` under a prefix). */
+  path?: string | undefined;
+  /** Bytes an earlier body parser captured , read instead of the spent stream. */
+  captured?: Uint8Array | undefined;
+  /** Builds the error thrown when a guard needs the body but an earlier parser consumed the stream. */
+  consumed: () => Error;
+  signal?: AbortSignal | undefined;
+  limits?: BodyLimits | undefined;
+  clock?: Clock | undefined;
+}
+
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** The absolute URL the server saw: scheme of the socket, `Host` (when well-formed), the raw path. */
+function absoluteUrl(req: IncomingMessage, path: string): string {
+  const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? "https" : "http";
+  const host = req.headers.host;
+  const authority = host !== undefined && HOST.test(host) ? host : "localhost";
+  if (path.startsWith("/")) return `${scheme}://${authority}${path}`;
+  try {
+    return new URL(path).href; // absolute-form request target
+  } catch {
+    return `${scheme}://${authority}/`;
+  }
+}
+
+/** Whether something already read the stream (a body parser, or an earlier goggles middleware). */
+export function streamConsumed(req: IncomingMessage): boolean {
+  const r = req as IncomingMessage & { readableDidRead?: boolean; _body?: unknown };
+  return r.readableEnded || r.readableDidRead === true || r._body === true;
+}
+
+/** Whether the request announces a body (`Content-Length` > 0 or `Transfer-Encoding`). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+async function* chunksOf(req: IncomingMessage): AsyncGenerator<Uint8Array> {
+  try {
+    // destroyOnReturn: false: when a guard stops early (413), the socket must live on to carry the answer.
+    for await (const chunk of req.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
+  } catch (error) {
+    // The client went away or broke the framing mid-body: its fault, so a 400, never a 500.
+    throw new ProblemError(badRequest({ detail: "The request body was not received completely." }), {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Builds the `BoundaryRequest` for a Node request. The body is touched only when a guard reads it.
+ *
+ * @example
+ * const request = fromNodeRequest(req, { consumed: () => new Error("body already read") });
+ */
+export function fromNodeRequest(req: IncomingMessage, init: NodeRequestInit): BoundaryRequest {
+  const body = (): BodySource => {
+    if (init.captured !== undefined) return init.captured;
+    if (streamConsumed(req)) throw init.consumed();
+    return chunksOf(req);
+  };
+  return createBoundaryRequest({
+    method: req.method ?? "GET",
+    url: absoluteUrl(req, init.path ?? req.url ?? "/"),
+    headers: req.headers,
+    remoteAddress: req.socket?.remoteAddress,
+    signal: init.signal,
+    body,
+    ...(init.limits !== undefined ? { limits: init.limits } : {}),
+    ...(init.clock !== undefined ? { clock: init.clock } : {}),
+  });
+}
