@@ -6,6 +6,9 @@ export default defineConfig({
   resolve: { conditions: [...conditions, "module", "browser", "development|production"] },
   ssr: { resolve: { conditions: [...conditions, "node", "default"] } },
   test: {
+    // Under CI a JSON report is written too: .ci/run turns it into the plain "N passed, N failed" line.
+    reporters: process.env.CI === "true" ? ["default", "json"] : ["default"],
+    outputFile: { json: process.env.VITEST_JSON_REPORT ?? ".vitest-report.json" },
     globalSetup: ["./tooling/testkit/src/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,

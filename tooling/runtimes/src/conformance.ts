@@ -1,0 +1,113 @@
+// The runtime conformance suite: plain checks over @goggles/core's public API, using web standards only.
+// It is bundled for each runtime with that runtime's export conditions and run there (see runtimes.ts).
+import {
+  boundary,
+  contentTooLarge,
+  createBoundaryRequest,
+  fail,
+  fromRequest,
+  isProblemError,
+  pass,
+  problemResponse,
+} from "@goggles/core";
+import { FakeClock } from "@goggles/core/testing";
+
+export interface Check {
+  readonly name: string;
+  readonly run: () => Promise<void>;
+}
+
+export interface CheckResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+export const checks: readonly Check[] = [
+  {
+    name: "problemResponse writes application/problem+json",
+    async run() {
+      const res = problemResponse(contentTooLarge({ detail: "too big", headers: { "retry-after": "1" } }));
+      assert(res.status === 413, `status ${res.status}`);
+      assert(res.headers.get("content-type") === "application/problem+json", "content type");
+      assert(res.headers.get("retry-after") === "1", "headers");
+      const body = (await res.json()) as { title: string };
+      assert(body.title === "Content Too Large", "body");
+    },
+  },
+  {
+    name: "boundary runs guards in order and stops at the first refusal",
+    async run() {
+      const seen: string[] = [];
+      const protect = boundary()
+        .use({ name: "a", check: () => pass(seen.push("a")) })
+        .use({ name: "b", check: async () => fail(contentTooLarge({ detail: `after ${seen.push("b")}` })) })
+        .use({ name: "c", check: () => pass(seen.push("c")) });
+      const verdict = await protect(
+        createBoundaryRequest({
+          method: "GET",
+          url: "https://x.test/",
+          headers: {},
+          remoteAddress: "192.0.2.1",
+        }),
+      );
+      assert(!verdict.ok && verdict.problem.status === 413, "verdict");
+      assert(seen.join() === "a,b", `order ${seen.join()}`);
+    },
+  },
+  {
+    name: "a web Request body is read once, cached, and cut at the byte limit",
+    async run() {
+      const request = fromRequest(new Request("https://x.test/", { method: "POST", body: "hello" }));
+      const first = await request.body();
+      const second = await request.body();
+      assert(first === second && new TextDecoder().decode(first) === "hello", "cached body");
+      const big = fromRequest(new Request("https://x.test/", { method: "POST", body: "x".repeat(2048) }), {
+        limits: { maxBytes: 1024 },
+      });
+      const error = await big.body().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert(isProblemError(error) && error.problem.status === 413, "413 past the limit");
+    },
+  },
+  {
+    name: "FakeClock completes a chain of sleeps in one advance",
+    async run() {
+      const clock = new FakeClock(0);
+      const times: number[] = [];
+      const chain = (async () => {
+        for (const ms of [10, 20, 40]) {
+          await clock.sleep(ms);
+          times.push(clock.now());
+        }
+      })();
+      await clock.advance(70);
+      await chain;
+      assert(times.join() === "10,30,70", `times ${times.join()}`);
+    },
+  },
+];
+
+/** Runs every check and reports each outcome; never throws. */
+export async function runConformance(): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    try {
+      await check.run();
+      results.push({ name: check.name, ok: true });
+    } catch (error) {
+      results.push({
+        name: check.name,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return results;
+}
