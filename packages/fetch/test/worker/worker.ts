@@ -28,8 +28,32 @@ const hooks = withBoundary(boundary().use(testWebhook()), (_request: Request, co
   return Response.json({ received: context.hook.id, handled: handled.length }, { status: 202 });
 });
 
+/** Sends `api` an endless streamed body from inside the worker: it must answer 413 without reading it all. */
+async function endless(env: Env): Promise<Response> {
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled += 1;
+      controller.enqueue(new Uint8Array(4096).fill(0x20));
+    },
+  });
+  const request = new Request("http://worker.test/orders", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": "key_live_conformance",
+      "x-client": "endless",
+    },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  const response = await api(request, env);
+  return Response.json({ status: response.status, pulled });
+}
+
 export default {
   fetch(request: Request, env: Env): Promise<Response> {
+    if (new URL(request.url).pathname === "/endless") return endless(env);
     return new URL(request.url).pathname.startsWith("/hooks") ? hooks(request, env) : api(request, env);
   },
 };
