@@ -1,4 +1,4 @@
-import { conformance, type StartServer } from "@goggles/testkit/conformance";
+import { conformance, type StartServer } from "@goggles/conformance";
 import express5 from "express";
 import express4 from "express4";
 import { goggles } from "../src/index.js";

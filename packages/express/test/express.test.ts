@@ -1,5 +1,5 @@
+import { API_KEY, signTestDelivery, testApiKey, testWebhook } from "@goggles/conformance";
 import { boundary, type GogglesEvent, type Guard, pass } from "@goggles/core";
-import { API_KEY, signTestDelivery, testApiKey, testWebhook } from "@goggles/testkit/conformance";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { RunningServer } from "@goggles/testkit/conformance";
+import type { RunningServer } from "@goggles/conformance";
 import type { Express } from "express";
 
 /** Listens on 127.0.0.1 on a free port; `close()` also ends kept-alive sockets. */

@@ -1,4 +1,4 @@
-import { conformance } from "@goggles/testkit/conformance";
+import { conformance } from "@goggles/conformance";
 import { withBoundary } from "../src/index.js";
 import { serveFetch } from "./node-bridge.js";
 

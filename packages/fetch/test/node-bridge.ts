@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import type { RunningServer } from "@goggles/testkit/conformance";
+import type { RunningServer } from "@goggles/conformance";
 
 /** Request body as a web stream whose cancel leaves the socket alive (so a 413 can still be sent). */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { API_KEY, BODY_LIMIT, signTestDelivery } from "@goggles/testkit/conformance";
+import { API_KEY, BODY_LIMIT, signTestDelivery } from "@goggles/conformance";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

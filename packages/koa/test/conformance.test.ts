@@ -1,4 +1,4 @@
-import { conformance, type StartServer } from "@goggles/testkit/conformance";
+import { conformance, type StartServer } from "@goggles/conformance";
 import Koa3 from "koa";
 import Koa2 from "koa2";
 import { goggles } from "../src/index.js";

@@ -1,5 +1,5 @@
+import { signTestDelivery, testWebhook } from "@goggles/conformance";
 import { boundary, type Guard, pass } from "@goggles/core";
-import { signTestDelivery, testWebhook } from "@goggles/testkit/conformance";
 import Koa3 from "koa";
 import bodyParser from "koa-bodyparser";
 import Koa2 from "koa2";

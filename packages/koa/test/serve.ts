@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RunningServer } from "@goggles/testkit/conformance";
+import type { RunningServer } from "@goggles/conformance";
 
 /** Serves a Node request listener on 127.0.0.1 on a free port; `close()` also ends kept-alive sockets. */
 export function listen(listener: Parameters<typeof createServer>[1]): Promise<RunningServer> {

@@ -1,7 +1,8 @@
 // A Cloudflare Worker protected by withBoundary, bundled by esbuild for the `worker` condition and run in
 // real workerd by workerd.test.ts.
+
+import { testApiKey, testJson, testRateLimit, testWebhook } from "@goggles/conformance/guards";
 import { boundary } from "@goggles/core";
-import { testApiKey, testJson, testRateLimit, testWebhook } from "@goggles/testkit/guards";
 import { withBoundary } from "../../src/index.js";
 
 interface Env {
