@@ -1,2 +1,53 @@
-// No public API yet: this package grows with the capabilities that land in @goggles/core.
-export {};
+// @goggles/redis-store: the public API at a glance. Named re-exports only.
+
+// ── Redis client layer ─────────────────────────────────────────────────────────────────────────
+export type { IoredisLike, IoredisSubscriberLike } from "./client/ioredis.js";
+export { fromIoredis, isIoredis } from "./client/ioredis.js";
+export type { NodeRedisLike, NodeRedisSubscriberLike } from "./client/node-redis.js";
+export { fromNodeRedis, isNodeRedis, isNodeRedisCluster } from "./client/node-redis.js";
+export type {
+  RedisClient,
+  RedisClientOptions,
+  RedisInput,
+  RedisSubscription,
+} from "./client/redis-client.js";
+export {
+  DEFAULT_REDIS_PREFIX,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  isRedisClient,
+  redisClient,
+  toRedisDriver,
+} from "./client/redis-client.js";
+export type {
+  RedisArg,
+  RedisDriver,
+  RedisMessageHandler,
+  RedisSetOptions,
+  RedisSubscriberConnection,
+} from "./client/redis-driver.js";
+export { isDriverReplyError } from "./client/redis-driver.js";
+export { withTimeout } from "./client/with-timeout.js";
+export { isRedisCommandError, RedisCommandError } from "./errors/redis-command-error.js";
+export { isRedisReplyError, RedisReplyError } from "./errors/redis-reply-error.js";
+export { isRedisTimeoutError, RedisTimeoutError } from "./errors/redis-timeout-error.js";
+export { isRedisUnavailableError, RedisUnavailableError } from "./errors/redis-unavailable-error.js";
+export type { DefineScriptOptions, RedisScript } from "./script/define-script.js";
+export { defineScript, scriptSha } from "./script/define-script.js";
+export {
+  replyArray,
+  replyInteger,
+  replyNumber,
+  replyOptionalString,
+  replyString,
+  replyTime,
+} from "./script/replies.js";
+// (end of Redis client layer)
+
+// ── Limiter store ──────────────────────────────────────────────────────────────────────────────
+// (end of limiter store)
+
+// ── Replay store ───────────────────────────────────────────────────────────────────────────────
+// (end of replay store)
+
+// ── Breaker state store ────────────────────────────────────────────────────────────────────────
+// (end of breaker state store)
