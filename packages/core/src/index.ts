@@ -31,8 +31,6 @@ export {
   DEFAULT_READ_TIMEOUT_MS,
   fromRequest,
 } from "./http/boundary-request.js";
-export type { ClientIpOptions, TrustProxy } from "./http/client-ip.js";
-export { clientIp } from "./http/client-ip.js";
 export type { AfterHook, Guard, GuardInput, GuardResult, HandlerOutcome } from "./http/guard.js";
 export type { Problem, ProblemInit, ProblemStatus } from "./problem.js";
 export {
@@ -57,6 +55,18 @@ export type { Failure, Success, Verdict } from "./verdict.js";
 export { fail, pass } from "./verdict.js";
 
 // ── Client IP and filters ──────────────────────────────────────────────────────────────────────
+
+export type { Cidr } from "./http/cidr.js";
+export { cidrMatcher, parseCidr } from "./http/cidr.js";
+export type { ClientIpOptions, ProxyHeader, TrustProxy } from "./http/client-ip.js";
+export { clientIp } from "./http/client-ip.js";
+export type { IpAddress } from "./http/ip-address.js";
+export { formatIp, normalizeIp, parseIp } from "./http/ip-address.js";
+export type { IpFilterOptions } from "./http/ip-filter.js";
+export { ipFilter } from "./http/ip-filter.js";
+export type { IpKeyOptions } from "./http/ip-key.js";
+export { ipKey } from "./http/ip-key.js";
+
 // (end of client IP and filters)
 
 // ── Rate limiting ──────────────────────────────────────────────────────────────────────────────

@@ -2,10 +2,13 @@
 // It is bundled for each runtime with that runtime's export conditions and run there (see runtimes.ts).
 import {
   boundary,
+  clientIp,
   contentTooLarge,
   createBoundaryRequest,
   fail,
   fromRequest,
+  ipFilter,
+  ipKey,
   isProblemError,
   pass,
   problemResponse,
@@ -74,6 +77,33 @@ export const checks: readonly Check[] = [
         (e: unknown) => e,
       );
       assert(isProblemError(error) && error.problem.status === 413, "413 past the limit");
+    },
+  },
+  {
+    name: "clientIp reads X-Forwarded-For only through trusted hops; ipKey groups IPv6 by /56",
+    async run() {
+      const request = createBoundaryRequest({
+        method: "GET",
+        url: "https://x.test/",
+        headers: { "x-forwarded-for": "198.51.100.9, 2001:DB8:0:0:1::7, 10.0.0.2" },
+        remoteAddress: "10.0.0.1",
+      });
+      assert(clientIp(request) === "10.0.0.1", "no trust: socket address");
+      assert(clientIp(request, { trustProxy: 2 }) === "2001:db8::1:0:0:7", "two hops, canonical IPv6");
+      assert(clientIp(request, { trustProxy: ["10.0.0.0/8"] }) === "2001:db8::1:0:0:7", "CIDR list");
+      assert(ipKey("2001:db8:0:1ff::7") === "2001:db8:0:100::/56", `ipKey ${ipKey("2001:db8:0:1ff::7")}`);
+    },
+  },
+  {
+    name: "ipFilter refuses addresses outside the allow list with a 403",
+    async run() {
+      const protect = boundary().use(ipFilter({ allow: ["192.0.2.0/24", "2001:db8::/32"] }));
+      const at = (remoteAddress: string) =>
+        protect(createBoundaryRequest({ method: "GET", url: "https://x.test/", headers: {}, remoteAddress }));
+      assert((await at("192.0.2.44")).ok, "inside the range");
+      assert((await at("::ffff:192.0.2.45")).ok, "IPv4-mapped IPv6");
+      const outside = await at("198.51.100.1");
+      assert(!outside.ok && outside.problem.status === 403, "outside the range");
     },
   },
   {

@@ -74,13 +74,18 @@ const EMPTY = /* @__PURE__ */ new Uint8Array(0);
 
 function headerReader(headers: BoundaryRequestInit["headers"]): HeaderReader {
   if (typeof (headers as HeaderReader).get === "function") return headers as HeaderReader;
-  const record = headers as Record<string, string | readonly string[] | undefined>;
+  // Copied into a Map under lower-case names: any spelling is found, and names such as "constructor" or
+  // "__proto__" cannot reach Object.prototype.
+  const map = new Map<string, string>();
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    const text = Array.isArray(value) ? value.map(String).join(", ") : String(value);
+    const key = name.toLowerCase();
+    const prior = map.get(key);
+    map.set(key, prior === undefined ? text : `${prior}, ${text}`);
+  }
   return {
-    get(name: string): string | null {
-      const value = record[name.toLowerCase()];
-      if (value === undefined) return null;
-      return typeof value === "string" ? value : value.join(", ");
-    },
+    get: (name: string): string | null => map.get(name.toLowerCase()) ?? null,
   };
 }
 
@@ -123,7 +128,7 @@ function tooSlow(timeoutMs: number): ProblemError {
 function iteratorOf(source: BodySource): AsyncIterator<Uint8Array> | Uint8Array {
   if (source === null) return EMPTY;
   if (typeof source === "string") return encoder.encode(source);
-  if (source instanceof Uint8Array) return source;
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return toBytes(source);
   if (typeof (source as ReadableStream<Uint8Array>).getReader === "function") {
     const reader = (source as ReadableStream<Uint8Array>).getReader();
     return {
@@ -168,15 +173,32 @@ async function* limitedChunks(
         finished = true;
         return;
       }
-      const chunk = typeof next.value === "string" ? encoder.encode(next.value) : next.value;
+      const chunk = toBytes(next.value);
       total += chunk.byteLength;
       if (total > maxBytes) throw tooLarge(maxBytes);
       yield chunk;
     }
   } finally {
     deadline.abort();
-    if (!finished) await it.return?.(undefined)?.catch?.(() => {});
+    // Not awaited: a source stuck in a read (the slow sender we are giving up on) may never settle its
+    // `return()`, and the refusal must not wait for it.
+    if (!finished) {
+      try {
+        Promise.resolve(it.return?.(undefined)).catch(() => {});
+      } catch {
+        // A source whose return() throws is abandoned all the same.
+      }
+    }
   }
+}
+
+function toBytes(value: unknown): Uint8Array {
+  if (typeof value === "string") return encoder.encode(value);
+  if (value instanceof Uint8Array) return value;
+  // Another realm's Uint8Array (or Node's Buffer from one), or any other view of bytes.
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new TypeError(`A request body chunk must be bytes or a string, got ${typeof value}.`);
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -4,13 +4,15 @@ import { type EventHandler, emit, type GogglesEvent } from "../events.js";
 import { internalError, type Problem } from "../problem.js";
 import type { Failure, Success } from "../verdict.js";
 import type { BoundaryRequest } from "./boundary-request.js";
-import { clientIp, type TrustProxy } from "./client-ip.js";
+import { clientIp, compileTrustProxy, type ProxyHeader, type TrustProxy } from "./client-ip.js";
 import type { AfterHook, Guard, GuardInput, GuardResult, HandlerOutcome } from "./guard.js";
 
 /** Options for `boundary()`. */
 export interface BoundaryOptions {
   /** Which proxies may speak for the client (`Forwarded` / `X-Forwarded-For`). Default: none. */
   trustProxy?: TrustProxy;
+  /** Which proxy header the trusted proxies write. Default `"auto"` (`Forwarded`, else `X-Forwarded-For`). */
+  proxyHeader?: ProxyHeader;
   /** Receives every decision, with redacted data only. */
   onEvent?: EventHandler;
   /** The clock handed to every guard. Default `systemClock`. */
@@ -48,6 +50,8 @@ export interface Boundary<Ctx extends object> {
 // biome-ignore lint/suspicious/noExplicitAny: guards of every shape are stored side by side.
 type AnyGuard = Guard<string, any, any>;
 
+const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
+
 const noAfter = async (): Promise<void> => {};
 
 function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
@@ -55,7 +59,11 @@ function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 function runAfterHooks(hooks: AfterHook[], report: (event: GogglesEvent) => void, names: string[]) {
+  let ran = false;
   return async (outcome: HandlerOutcome): Promise<void> => {
+    // Runs once: an adapter that reports twice must not release a delivery or refund a token twice.
+    if (ran) return;
+    ran = true;
     for (let i = hooks.length - 1; i >= 0; i--) {
       try {
         await (hooks[i] as AfterHook)(outcome);
@@ -78,10 +86,12 @@ function withHeaders(problem: Problem, headers: Record<string, string> | undefin
 function build<Ctx extends object>(options: BoundaryOptions, guards: readonly AnyGuard[]): Boundary<Ctx> {
   const clock = options.clock ?? systemClock;
   const report = (event: GogglesEvent) => emit(options.onEvent, event);
-  const trustProxy = options.trustProxy;
+  const { trustProxy, proxyHeader } = options;
+  compileTrustProxy(trustProxy); // a bad setting fails here, at start-up, not on the first request
+  const ipOptions = proxyHeader === undefined ? { trustProxy } : { trustProxy, proxyHeader };
 
   const run = async (request: BoundaryRequest): Promise<BoundaryVerdict<Ctx>> => {
-    const context: Record<string, unknown> = { ip: clientIp(request, { trustProxy }) };
+    const context: Record<string, unknown> = { ip: clientIp(request, ipOptions) };
     const input: GuardInput<Record<string, unknown>> = { request, context, clock, emit: report };
     let headers: Record<string, string> | undefined;
     let hooks: AfterHook[] | undefined;
@@ -91,6 +101,11 @@ function build<Ctx extends object>(options: BoundaryOptions, guards: readonly An
       try {
         const out = guard.check(input);
         result = isPromiseLike(out) ? await out : out;
+        if (typeof result !== "object" || result === null || typeof result.ok !== "boolean") {
+          throw new TypeError(
+            `guard "${guard.name}" returned ${result === null ? "null" : typeof result}, not a verdict`,
+          );
+        }
       } catch (error) {
         if (isProblemError(error)) {
           result = { ok: false, problem: error.problem };
@@ -129,6 +144,12 @@ function build<Ctx extends object>(options: BoundaryOptions, guards: readonly An
         );
       }
       if (guard.name === "ip") throw new TypeError('boundary: "ip" is reserved for the client address.');
+      if (typeof guard.name !== "string" || guard.name === "" || RESERVED.has(guard.name)) {
+        throw new TypeError(`boundary: ${JSON.stringify(guard.name)} cannot be a guard name.`);
+      }
+      if (typeof guard.check !== "function") {
+        throw new TypeError(`boundary: the guard "${guard.name}" has no check function.`);
+      }
       return build<Ctx & { readonly [K in Name]: Out }>(options, [...guards, guard as AnyGuard]);
     },
     guards: guards.map((g) => g.name),
