@@ -22,12 +22,12 @@ describe("withBoundary", () => {
       boundary(),
       async (request, context, env: { name: string }) =>
         Response.json({ ip: context.ip, text: await request.text(), env: env.name }),
-      { getIp: (_request, env) => `ip-of-${env.name}` },
+      { getIp: (_request, env) => (env.name === "prod" ? "198.51.100.7" : undefined) },
     );
     const response = await handle(new Request("https://api.test/", { method: "PUT", body: "raw" }), {
       name: "prod",
     });
-    expect(await response.json()).toEqual({ ip: "ip-of-prod", text: "raw", env: "prod" });
+    expect(await response.json()).toEqual({ ip: "198.51.100.7", text: "raw", env: "prod" });
   });
 
   it("answers a refusal with its problem and never calls the handler", async () => {
