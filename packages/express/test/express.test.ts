@@ -145,6 +145,18 @@ for (const [name, express] of [
       expect(ip).toMatch(/127\.0\.0\.1$/);
     });
 
+    it("agrees with Express when both trust the same hops", async () => {
+      const url = await serve((app) => {
+        app.set("trust proxy", 1);
+        app.use(goggles(boundary({ trustProxy: 1 })));
+        app.get("/", (req, res) => {
+          res.json({ goggles: req.goggles.ip, express: req.ip });
+        });
+      });
+      const response = await fetch(url, { headers: { "x-forwarded-for": "198.51.100.1, 203.0.113.9" } });
+      expect(await response.json()).toEqual({ goggles: "203.0.113.9", express: "203.0.113.9" });
+    });
+
     it("answers with a 500 problem and an event when the boundary itself rejects", async () => {
       const events: GogglesEvent[] = [];
       const rejecting = Object.assign(() => Promise.reject(new Error("bug")), {
