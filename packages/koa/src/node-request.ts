@@ -25,13 +25,26 @@ export interface NodeRequestInit {
   clock?: Clock | undefined;
 }
 
-const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+let lastValidHost = "";
+
+/** Whether a `Host` header is a well-formed authority, as the URL parser sees it (the last one is cached). */
+function validHost(host: string): boolean {
+  if (host === lastValidHost) return true;
+  if (host === "" || /[\s/?#@\\]/.test(host)) return false;
+  try {
+    if (new URL(`http://${host}/`).host === "") return false;
+  } catch {
+    return false;
+  }
+  lastValidHost = host;
+  return true;
+}
 
 /** The absolute URL the server saw: scheme of the socket, `Host` (when well-formed), the raw path. */
 function absoluteUrl(req: IncomingMessage, path: string): string {
   const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? "https" : "http";
   const host = req.headers.host;
-  const authority = host !== undefined && HOST.test(host) ? host : "localhost";
+  const authority = host !== undefined && validHost(host) ? host : "localhost";
   if (path.startsWith("/")) return `${scheme}://${authority}${path}`;
   try {
     return new URL(path).href; // absolute-form request target
