@@ -5,6 +5,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bench, run } from "mitata";
+import { renderChart } from "./chart.js";
 import type { Suite } from "./suite.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -169,4 +170,19 @@ const all = readdirSync(resultsDir)
   .sort()
   .map((f) => JSON.parse(readFileSync(join(resultsDir, f), "utf8")) as SuiteResult);
 writeFileSync(join(root, "RESULTS.md"), render(all));
-console.log(`\nwrote bench/RESULTS.md (${all.length} suites)`);
+const rows = all.flatMap((r) =>
+  r.ratios.map((q) => ({
+    suite: r.suite,
+    label: `${q.ours} vs ${q.peer}`,
+    speedup: q.speedup,
+    ...(q.min !== undefined ? { min: q.min } : {}),
+  })),
+);
+const newest =
+  all
+    .map((r) => r.date)
+    .sort()
+    .pop() ?? new Date().toISOString();
+const caption = `${newest.slice(0, 10)} · ${all[0]?.machine ?? ""} · Node ${process.version}`;
+writeFileSync(join(root, "../docs/bench.svg"), renderChart(rows, caption));
+console.log(`\nwrote bench/RESULTS.md (${all.length} suites) and docs/bench.svg (${rows.length} ratios)`);
