@@ -33,6 +33,17 @@ describe("fromNodeRequest", () => {
     }
   });
 
+  it("reads Node's headers in place: own entries only, repeated ones joined", () => {
+    const req = fakeRequest("api.test", "/");
+    (req as { headers: Record<string, unknown> }).headers = { "x-a": ["1", "2"], "x-b": "3" };
+    const request = fromNodeRequest(req, { consumed });
+    expect(request.headers.get("X-A")).toBe("1, 2");
+    expect(request.headers.get("x-b")).toBe("3");
+    expect(request.headers.get("constructor")).toBeNull();
+    expect(request.headers.get("__proto__")).toBeNull();
+    expect(request.headers.get("x-missing")).toBeNull();
+  });
+
   it("always gives a URL that parses, whatever the Host header and target hold", () => {
     fc.assert(
       fc.property(

@@ -1,7 +1,7 @@
 // The Node `IncomingMessage` → `BoundaryRequest` conversion. @goggles/koa holds a copy of this file: sharing
 // ~60 lines would need a third published package (core must stay web-only), which costs users more than the
 // copy costs us. Keep the two in step.
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import {
   type BodyLimits,
   type BodySource,
@@ -9,6 +9,7 @@ import {
   badRequest,
   type Clock,
   createBoundaryRequest,
+  type HeaderReader,
   ProblemError,
 } from "@goggles/core";
 
@@ -53,6 +54,22 @@ function absoluteUrl(req: IncomingMessage, path: string): string {
   }
 }
 
+/**
+ * Reads Node's header object in place (no copy per request): names are already lower case, repeated
+ * headers are joined with ", ", and only own entries count, so `constructor` or `__proto__` read nothing.
+ */
+function nodeHeaders(headers: IncomingHttpHeaders): HeaderReader {
+  return {
+    get(name: string): string | null {
+      const key = name.toLowerCase();
+      if (!Object.hasOwn(headers, key)) return null;
+      const value = headers[key];
+      if (value === undefined) return null;
+      return typeof value === "string" ? value : value.join(", ");
+    },
+  };
+}
+
 /** Whether something already read the stream (a body parser, or an earlier goggles middleware). */
 export function streamConsumed(req: IncomingMessage): boolean {
   const r = req as IncomingMessage & { readableDidRead?: boolean; _body?: unknown };
@@ -78,6 +95,19 @@ async function* chunksOf(req: IncomingMessage): AsyncGenerator<Uint8Array> {
 }
 
 /**
+ * The whole body, when Node has already received all of it (`req.complete`: the usual case for small
+ * bodies, which arrive with the headers). Taken from the stream's buffer at once, so the read needs no
+ * deadline timer and no async iteration; the byte limit is still applied to the result.
+ */
+function buffered(req: IncomingMessage): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  for (let chunk = req.read() as Uint8Array | null; chunk !== null; chunk = req.read() as Uint8Array | null) {
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+}
+
+/**
  * Builds the `BoundaryRequest` for a Node request. The body is touched only when a guard reads it.
  *
  * @example
@@ -87,12 +117,12 @@ export function fromNodeRequest(req: IncomingMessage, init: NodeRequestInit): Bo
   const body = (): BodySource => {
     if (init.captured !== undefined) return init.captured;
     if (streamConsumed(req)) throw init.consumed();
-    return chunksOf(req);
+    return req.complete ? buffered(req) : chunksOf(req);
   };
   return createBoundaryRequest({
     method: req.method ?? "GET",
     url: absoluteUrl(req, init.path ?? req.url ?? "/"),
-    headers: req.headers,
+    headers: nodeHeaders(req.headers),
     remoteAddress: req.socket?.remoteAddress,
     signal: init.signal,
     body,

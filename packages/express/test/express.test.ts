@@ -89,6 +89,26 @@ for (const [name, express] of [
       expect(await response.json()).toEqual({ length: 7 });
     });
 
+    it("takes a body Node already received whole from the buffer, limit included", async () => {
+      const late: Guard<"late", string> = {
+        name: "late",
+        check: async ({ request }) => {
+          await new Promise((resolve) => setTimeout(resolve, 20)); // the body has arrived by now
+          return pass(new TextDecoder().decode(await request.body({ maxBytes: 10 })));
+        },
+      };
+      const url = await serve((app) => {
+        app.use(goggles(boundary().use(late)));
+        app.post("/", (req, res) => {
+          res.json({ text: req.goggles.late });
+        });
+      });
+      const ok = await fetch(url, { method: "POST", body: "0123456789" });
+      expect(await ok.json()).toEqual({ text: "0123456789" });
+      const big = await fetch(url, { method: "POST", body: "0123456789A" });
+      expect(big.status).toBe(413);
+    });
+
     it("leaves the stream to later parsers when no guard read it", async () => {
       const url = await serve((app) => {
         app.use(goggles(boundary().use(testApiKey())));
