@@ -82,12 +82,34 @@ export { ipKey } from "./http/ip-key.js";
 // (end of API keys)
 
 // ── Validation and safe parsing ────────────────────────────────────────────────────────────────
+export { AsyncSchemaError, isAsyncSchemaError } from "./errors/async-schema-error.js";
+export type { FormOptions } from "./validate/form.js";
+export { form } from "./validate/form.js";
+export type { BodyOf, JsonOptions } from "./validate/json.js";
+export { isJsonMediaType, json } from "./validate/json.js";
+export type { MediaType } from "./validate/media-type.js";
+export { parseMediaType } from "./validate/media-type.js";
+export type { FormFields, ParseFormOptions } from "./validate/parse-form.js";
+export { DEFAULT_MAX_FORM_FIELD_BYTES, DEFAULT_MAX_FORM_FIELDS, parseForm } from "./validate/parse-form.js";
+export type { ParseJsonOptions } from "./validate/parse-json.js";
+export { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_KEYS, parseJson } from "./validate/parse-json.js";
+export type { StandardSchemaV1 } from "./validate/standard-schema.js";
+export type { ValidateOptions, ValidationIssue } from "./validate/validate.js";
+export {
+  DEFAULT_MAX_ISSUES,
+  issuePath,
+  validate,
+  validateSync,
+  validationProblem,
+} from "./validate/validate.js";
 // (end of validation and safe parsing)
 
 // ── Sanitizing ─────────────────────────────────────────────────────────────────────────────────
 // (end of sanitizing)
 
 // ── Boundary adapter ───────────────────────────────────────────────────────────────────────────
+export type { Adapter, AdapterOptions } from "./adapt/define-adapter.js";
+export { defineAdapter } from "./adapt/define-adapter.js";
 // (end of boundary adapter)
 
 // ── Imports ────────────────────────────────────────────────────────────────────────────────────
