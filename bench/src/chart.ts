@@ -29,6 +29,7 @@ export function renderChart(rows: readonly ChartRow[], caption: string): string 
   const x = (v: number) => labelWidth + ((Math.log10(Math.max(v, 0.1)) - lo) / (hi - lo)) * plotWidth;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+    `<title>goggles benchmark ratios against peer libraries, ${escapeXml(caption)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="12" y="20" font-size="15" font-weight="600">goggles vs the libraries users would pick instead (speedup, log scale)</text>`,
     `<text x="12" y="36" fill="#555">${escapeXml(caption)} · bar = peer median ÷ goggles median, same run · tick = target</text>`,

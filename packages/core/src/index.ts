@@ -73,6 +73,63 @@ export { ipKey } from "./http/ip-key.js";
 // (end of rate limiting)
 
 // ── Circuit breaker and outbound policies ──────────────────────────────────────────────────────
+export type {
+  CircuitBreaker,
+  CircuitBreakerOptions,
+  CircuitBreakerSnapshot,
+} from "./breaker/circuit-breaker.js";
+export { circuitBreaker } from "./breaker/circuit-breaker.js";
+export type {
+  BreakerAdmission,
+  BreakerMachine,
+  BreakerMachineConfig,
+  BreakerMachineEvent,
+  BreakerMachineState,
+  CircuitState,
+} from "./breaker/machine.js";
+export { breakerMachine } from "./breaker/machine.js";
+export type { CircuitBreakers, CircuitBreakersOptions } from "./breaker/registry.js";
+export { circuitBreakers } from "./breaker/registry.js";
+export type {
+  BreakerStateStore,
+  MemoryBreakerStateStoreOptions,
+  ProbeLease,
+  SharedBreakerState,
+} from "./breaker/state-store.js";
+export { memoryBreakerStateStore } from "./breaker/state-store.js";
+export type {
+  BreakerStrategy,
+  ConsecutiveOptions,
+  CountWindowOptions,
+  RateOptions,
+  SlowCallsOptions,
+  StrategyWindow,
+  TimeWindowOptions,
+} from "./breaker/strategies.js";
+export { anyOf, consecutive, countWindow, slowCalls, timeWindow } from "./breaker/strategies.js";
+export type { RejectingState } from "./errors/broken-circuit-error.js";
+export { BrokenCircuitError, isBrokenCircuitError } from "./errors/broken-circuit-error.js";
+export { BulkheadRejectedError, isBulkheadRejectedError } from "./errors/bulkhead-rejected-error.js";
+export {
+  isRetryBudgetExhaustedError,
+  RetryBudgetExhaustedError,
+} from "./errors/retry-budget-exhausted-error.js";
+export { isTimeoutError, TimeoutError } from "./errors/timeout-error.js";
+export type { Backoff, ExponentialBackoffOptions } from "./policy/backoff.js";
+export { constantBackoff, exponentialBackoff } from "./policy/backoff.js";
+export type { Bulkhead, BulkheadOptions } from "./policy/bulkhead.js";
+export { bulkhead } from "./policy/bulkhead.js";
+export type { FallbackOptions } from "./policy/fallback.js";
+export { fallback } from "./policy/fallback.js";
+export type { ExecuteOptions, Policy, PolicyContext, PolicyFn } from "./policy/policy.js";
+export type { RetryOptions } from "./policy/retry.js";
+export { retry } from "./policy/retry.js";
+export { parseRetryAfter, retryAfterOf } from "./policy/retry-after.js";
+export type { RetryBudget, RetryBudgetOptions } from "./policy/retry-budget.js";
+export { retryBudget } from "./policy/retry-budget.js";
+export type { TimeoutOptions } from "./policy/timeout.js";
+export { timeout } from "./policy/timeout.js";
+export { wrap } from "./policy/wrap.js";
 // (end of circuit breaker and outbound policies)
 
 // ── Webhooks ───────────────────────────────────────────────────────────────────────────────────
@@ -105,6 +162,15 @@ export {
 // (end of validation and safe parsing)
 
 // ── Sanitizing ─────────────────────────────────────────────────────────────────────────────────
+export { escapeAttribute, escapeHtml } from "./sanitize/encode.js";
+export type { NormalizeTextOptions } from "./sanitize/normalize-text.js";
+export { normalizeText } from "./sanitize/normalize-text.js";
+export type { SafeUrlOptions } from "./sanitize/safe-url.js";
+export { DEFAULT_URL_SCHEMES, safeUrl } from "./sanitize/safe-url.js";
+export type { LooseSanitizeRules, SanitizeRules, StringRule } from "./sanitize/sanitize.js";
+export { sanitize } from "./sanitize/sanitize.js";
+export type { HtmlAllowList, SanitizeHtmlOptions } from "./sanitize/sanitize-html.js";
+export { DEFAULT_HTML_ALLOW, sanitizeHtml } from "./sanitize/sanitize-html.js";
 // (end of sanitizing)
 
 // ── Boundary adapter ───────────────────────────────────────────────────────────────────────────

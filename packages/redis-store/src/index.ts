@@ -50,4 +50,9 @@ export {
 // (end of replay store)
 
 // ── Breaker state store ────────────────────────────────────────────────────────────────────────
+export type {
+  RedisBreakerStateStore,
+  RedisBreakerStateStoreOptions,
+} from "./breaker/breaker-state-store.js";
+export { redisBreakerStateStore } from "./breaker/breaker-state-store.js";
 // (end of breaker state store)

@@ -2,18 +2,35 @@
 // It is bundled for each runtime with that runtime's export conditions and run there (see runtimes.ts).
 import {
   boundary,
+  circuitBreaker,
   clientIp,
+  consecutive,
+  constantBackoff,
   contentTooLarge,
   createBoundaryRequest,
+  escapeAttribute,
+  escapeHtml,
   fail,
   fromRequest,
   ipFilter,
   ipKey,
+  isBrokenCircuitError,
   isProblemError,
+  isTimeoutError,
+  json,
+  normalizeText,
+  parseJson,
   pass,
   problemResponse,
+  retry,
+  safeUrl,
+  sanitize,
+  sanitizeHtml,
+  timeout,
+  wrap,
 } from "@goggles/core";
 import { FakeClock } from "@goggles/core/testing";
+import * as v from "valibot";
 
 export interface Check {
   readonly name: string;
@@ -107,6 +124,31 @@ export const checks: readonly Check[] = [
     },
   },
   {
+    name: "validation: parseJson refuses __proto__ and deep nesting; json() validates with a Standard Schema (Valibot)",
+    async run() {
+      const polluted = parseJson('{"a":1,"__proto__":{"admin":true}}');
+      assert(!polluted.ok && polluted.problem.status === 400, "__proto__ refused");
+      const deep = parseJson(`${"[".repeat(10_000)}${"]".repeat(10_000)}`);
+      assert(!deep.ok && deep.problem.status === 400, "deep nesting refused");
+      const protect = boundary().use(json({ schema: v.object({ email: v.pipe(v.string(), v.email()) }) }));
+      const send = (body: string, type = "application/json") =>
+        protect(
+          createBoundaryRequest({
+            method: "POST",
+            url: "https://x.test/",
+            headers: { "content-type": type },
+            body,
+          }),
+        );
+      const good = await send('{"email":"ada@example.com"}');
+      assert(good.ok && good.value.body.email === "ada@example.com", "valid body typed on the context");
+      const invalid = await send('{"email":"nope"}');
+      assert(!invalid.ok && invalid.problem.status === 422, "schema failure → 422");
+      const wrongType = await send("email=x", "application/x-www-form-urlencoded");
+      assert(!wrongType.ok && wrongType.problem.status === 415, "wrong content type → 415");
+    },
+  },
+  {
     name: "FakeClock completes a chain of sleeps in one advance",
     async run() {
       const clock = new FakeClock(0);
@@ -120,6 +162,77 @@ export const checks: readonly Check[] = [
       await clock.advance(70);
       await chain;
       assert(times.join() === "10,30,70", `times ${times.join()}`);
+    },
+  },
+  {
+    name: "sanitizing: sanitizeHtml, safeUrl, normalizeText and the encoders give the same answers everywhere",
+    async run() {
+      const html = sanitizeHtml(
+        `<p onclick=x>Hi <a href="&#0000106avascript:alert(1)">a</a><a href=https://ok.test/?a=1&b=2>b</a>` +
+          `<svg><style><img src=x onerror=alert(1)></style></svg><xmp><img></xmp>&hellip; <div>d</div>`,
+      );
+      const expected =
+        '<p>Hi <a rel="nofollow noopener noreferrer">a</a>' +
+        '<a href="https://ok.test/?a=1&amp;b=2" rel="nofollow noopener noreferrer">b</a>' +
+        '<img src="x">… &lt;div&gt;d&lt;/div&gt;</p>';
+      assert(html === expected, `sanitizeHtml ${html}`);
+      assert(sanitizeHtml(html) === html, "idempotent");
+      assert(safeUrl(" java\tscript&colon;alert(1)") === undefined, "safeUrl refuses javascript:");
+      assert(safeUrl("https://ok.test/x") === "https://ok.test/x", "safeUrl keeps https");
+      assert(normalizeText("  Cafe\u0301\u202e ") === "Caf\u00e9", "normalizeText");
+      assert(escapeHtml(`<"&'>`) === "&lt;&quot;&amp;&#39;&gt;", "escapeHtml");
+      assert(escapeAttribute("a b") === "a&#x20;b", "escapeAttribute");
+      const clean = sanitize({ bio: "<b>x</b><script>y</script>", n: 1 }, { bio: sanitizeHtml });
+      assert(clean.bio === "<b>x</b>" && clean.n === 1, "sanitize");
+    },
+  },
+  {
+    name: "outbound policies: a per-call timeout aborts its own signal, retry and the breaker count attempts",
+    async run() {
+      const clock = new FakeClock(0);
+      const breaker = circuitBreaker({ strategy: consecutive({ threshold: 2 }), openFor: 1_000, clock });
+      const policy = wrap(
+        retry({ maxAttempts: 2, backoff: constantBackoff(10), clock }),
+        breaker,
+        timeout(100, { clock }),
+      );
+      const signals: AbortSignal[] = [];
+      const call = policy
+        .execute(({ signal }) => {
+          if (signal) signals.push(signal);
+          return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      await clock.advance(100);
+      await clock.advance(10);
+      await clock.advance(100);
+      const error = await call;
+      assert(isTimeoutError(error), "the last attempt's TimeoutError");
+      assert(
+        signals.length === 2 && signals.every((s) => s.aborted && isTimeoutError(s.reason)),
+        "own signals",
+      );
+      const refused = await breaker
+        .execute(() => "x")
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert(isBrokenCircuitError(refused) && refused.retryAfterMs === 1_000, "open after two failures");
+      assert(clock.pending === 0, "no sleeper left");
+      const real = await timeout(5)
+        .execute(
+          ({ signal }) =>
+            new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason))),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert(isTimeoutError(real), "the system clock's timeout");
     },
   },
 ];
