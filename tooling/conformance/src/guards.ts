@@ -1,16 +1,7 @@
-// Stand-in guards with the behaviour the real ones promise (rate limit, API key, webhook with replay
-// protection, JSON + schema). The suite swaps each for the real guard once it lands in @goggles/core.
-import {
-  badRequest,
-  fail,
-  type Guard,
-  type Problem,
-  pass,
-  tooManyRequests,
-  unauthorized,
-  unprocessableContent,
-  unsupportedMediaType,
-} from "@goggles/core";
+// The guards the conformance suite runs. json() is the real guard; the rate limit, API key and webhook
+// are stand-ins with the behaviour the real ones promise, swapped for them once they land in core.
+import { fail, type Guard, json, type Problem, pass, tooManyRequests, unauthorized } from "@goggles/core";
+import { z } from "zod";
 
 export const API_KEY = "key_live_conformance";
 export const WEBHOOK_SECRET = "whsec_conformance";
@@ -60,40 +51,12 @@ export function testApiKey(): Guard<"key", { id: string }> {
   };
 }
 
-export interface Order {
-  sku: string;
-  qty: number;
-}
+export const Order = z.object({ sku: z.string(), qty: z.number().int().positive() });
+export type Order = z.infer<typeof Order>;
 
-/** JSON body (≤ 16 KiB) matching `{ sku: string, qty: positive integer }`. */
-export function testJson(): Guard<"body", Order> {
-  return {
-    name: "body",
-    check: async ({ request }) => {
-      const type = request.headers.get("content-type") ?? "";
-      if (!/^application\/json\s*(;|$)/i.test(type)) {
-        return fail(unsupportedMediaType({ detail: "Expected application/json." }));
-      }
-      const bytes = await request.body({ maxBytes: BODY_LIMIT });
-      let value: unknown;
-      try {
-        value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-      } catch {
-        return fail(badRequest({ detail: "The body is not valid JSON." }));
-      }
-      const issues: { path: string[]; message: string }[] = [];
-      const v = value as Partial<Order> | null;
-      if (typeof v !== "object" || v === null) issues.push({ path: [], message: "Expected an object" });
-      else {
-        if (typeof v.sku !== "string") issues.push({ path: ["sku"], message: "Expected a string" });
-        if (!Number.isInteger(v.qty) || (v.qty as number) < 1)
-          issues.push({ path: ["qty"], message: "Expected a positive integer" });
-      }
-      if (issues.length > 0)
-        return fail(unprocessableContent({ detail: "Invalid body.", extensions: { issues } }));
-      return pass({ sku: (v as Order).sku, qty: (v as Order).qty });
-    },
-  };
+/** The real `json()` guard: a JSON body (≤ 16 KiB) matching `{ sku: string, qty: positive integer }`. */
+export function testJson() {
+  return json({ name: "body", schema: Order, maxBytes: BODY_LIMIT });
 }
 
 async function hmacHex(secret: string, body: Uint8Array): Promise<string> {

@@ -1,7 +1,7 @@
-export type { Order } from "./guards.js";
 export {
   API_KEY,
   BODY_LIMIT,
+  Order,
   signTestDelivery,
   testApiKey,
   testJson,
