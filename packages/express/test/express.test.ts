@@ -1,5 +1,7 @@
+import { once } from "node:events";
+import { connect } from "node:net";
 import { API_KEY, signTestDelivery, testApiKey, testWebhook } from "@goggles/conformance";
-import { boundary, type GogglesEvent, type Guard, pass } from "@goggles/core";
+import { boundary, type GogglesEvent, type Guard, isProblemError, pass } from "@goggles/core";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";
@@ -107,6 +109,34 @@ for (const [name, express] of [
       expect(await ok.json()).toEqual({ text: "0123456789" });
       const big = await fetch(url, { method: "POST", body: "0123456789A" });
       expect(big.status).toBe(413);
+    });
+
+    it("turns a client that goes away mid-body into a 400 for the guard, not a guard error", async () => {
+      const seen: unknown[] = [];
+      const reader: Guard<"reader", number> = {
+        name: "reader",
+        check: async ({ request }) => {
+          try {
+            return pass((await request.body()).byteLength);
+          } catch (error) {
+            seen.push(error);
+            throw error;
+          }
+        },
+      };
+      const url = await serve((app) => {
+        app.use(goggles(boundary().use(reader)));
+      });
+      const { port } = new URL(url);
+      const socket = connect(Number(port), "127.0.0.1");
+      await once(socket, "connect");
+      socket.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.destroy();
+      await expect.poll(() => seen.length).toBe(1);
+      expect(isProblemError(seen[0]) && (seen[0] as { problem: { status: number } }).problem.status).toBe(
+        400,
+      );
     });
 
     it("leaves the stream to later parsers when no guard read it", async () => {
