@@ -2,7 +2,7 @@
 
 export type { Clock } from "./clock.js";
 // Time
-export { systemClock } from "./clock.js";
+export { scheduleOn, systemClock } from "./clock.js";
 // Errors
 export {
   errorGuard,
@@ -133,9 +133,46 @@ export { wrap } from "./policy/wrap.js";
 // (end of circuit breaker and outbound policies)
 
 // ── Webhooks ───────────────────────────────────────────────────────────────────────────────────
+export type {
+  ProviderOptions,
+  WebhookFailure,
+  WebhookFailureReason,
+  WebhookProvider,
+  WebhookSecret,
+  WebhookSecrets,
+  WebhookVerdict,
+} from "./webhook/provider.js";
+export type { GitHubOptions } from "./webhook/providers/github.js";
+export { github } from "./webhook/providers/github.js";
+export type { HmacOptions, SignedContentInput } from "./webhook/providers/hmac.js";
+export { hmac } from "./webhook/providers/hmac.js";
+export type { ShopifyOptions } from "./webhook/providers/shopify.js";
+export { shopify } from "./webhook/providers/shopify.js";
+export type { SlackOptions } from "./webhook/providers/slack.js";
+export { slack } from "./webhook/providers/slack.js";
+export type { StandardWebhooksOptions } from "./webhook/providers/standard-webhooks.js";
+export { standardWebhooks } from "./webhook/providers/standard-webhooks.js";
+export type { StripeOptions } from "./webhook/providers/stripe.js";
+export { stripe } from "./webhook/providers/stripe.js";
+export type { TwilioOptions } from "./webhook/providers/twilio.js";
+export { twilio } from "./webhook/providers/twilio.js";
+export type { MemoryReplayStoreOptions, ReplayClaim, ReplayState, ReplayStore } from "./webhook/replay.js";
+export { MemoryReplayStore } from "./webhook/replay.js";
+export type { SignWebhookInput } from "./webhook/sign.js";
+export { signWebhook } from "./webhook/sign.js";
+export type { VerifyWebhookInput, WebhookBody, WebhookHeaders } from "./webhook/verify.js";
+export { verifyWebhook } from "./webhook/verify.js";
+export type { WebhookOptions } from "./webhook/webhook.js";
+export { DEFAULT_REPLAY_LEASE_MS, webhook } from "./webhook/webhook.js";
+export type { WebhookEventInit } from "./webhook/webhook-event.js";
+export { WebhookEvent } from "./webhook/webhook-event.js";
 // (end of webhooks)
 
 // ── API keys ───────────────────────────────────────────────────────────────────────────────────
+export type { ApiKeyIdentity, ApiKeyOptions, ApiKeyRecord } from "./auth/api-key.js";
+export { apiKey } from "./auth/api-key.js";
+export type { GenerateApiKeyOptions, GeneratedApiKey, ParsedApiKey } from "./auth/api-keys.js";
+export { apiKeys } from "./auth/api-keys.js";
 // (end of API keys)
 
 // ── Validation and safe parsing ────────────────────────────────────────────────────────────────

@@ -47,6 +47,8 @@ export {
 // (end of limiter store)
 
 // ── Replay store ───────────────────────────────────────────────────────────────────────────────
+export type { RedisReplayStoreOptions } from "./replay-store.js";
+export { redisReplayStore } from "./replay-store.js";
 // (end of replay store)
 
 // ── Breaker state store ────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 // The runtime conformance suite: plain checks over @goggles/core's public API, using web standards only.
 // It is bundled for each runtime with that runtime's export conditions and run there (see runtimes.ts).
 import {
+  apiKeys,
   boundary,
   circuitBreaker,
   clientIp,
@@ -12,6 +13,8 @@ import {
   escapeHtml,
   fail,
   fromRequest,
+  github,
+  hmac,
   ipFilter,
   ipKey,
   isBrokenCircuitError,
@@ -26,7 +29,15 @@ import {
   safeUrl,
   sanitize,
   sanitizeHtml,
+  shopify,
+  signWebhook,
+  slack,
+  standardWebhooks,
+  stripe,
   timeout,
+  twilio,
+  verifyWebhook,
+  type WebhookProvider,
   wrap,
 } from "@goggles/core";
 import { FakeClock } from "@goggles/core/testing";
@@ -162,6 +173,54 @@ export const checks: readonly Check[] = [
       await clock.advance(70);
       await chain;
       assert(times.join() === "10,30,70", `times ${times.join()}`);
+    },
+  },
+  {
+    name: "webhooks: GitHub's published vector verifies and a changed body does not",
+    async run() {
+      const provider = github({ secret: "It's a Secret to Everybody" });
+      const headers = {
+        "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+      };
+      assert((await verifyWebhook(provider, { body: "Hello, World!", headers })).ok, "vector");
+      const changed = await verifyWebhook(provider, { body: "Hello, World?", headers });
+      assert(!changed.ok && changed.reason === "no_matching_signature", "changed body");
+    },
+  },
+  {
+    name: "webhooks: sign → verify round trip for every provider",
+    async run() {
+      const clock = new FakeClock(1_700_000_000_000);
+      const url = "https://hooks.example.com/in";
+      const body = "Body=hi&From=%2B15550001111";
+      const providers: WebhookProvider[] = [
+        standardWebhooks({ secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }),
+        stripe({ secret: "whsec_x" }),
+        github({ secret: "x" }),
+        slack({ secret: "x" }),
+        shopify({ secret: "x" }),
+        twilio({ secret: "x" }),
+        hmac({ secret: "x", header: "x-sig", timestampHeader: "x-ts" }),
+      ];
+      for (const provider of providers) {
+        const signed = await signWebhook(provider, { body, url, clock });
+        const headers = { ...signed, "content-type": "application/x-www-form-urlencoded" };
+        const bytes = new TextEncoder().encode(body);
+        assert((await verifyWebhook(provider, { body: bytes, headers, url, clock })).ok, provider.name);
+        bytes[0] = 0x62;
+        assert(
+          !(await verifyWebhook(provider, { body: bytes, headers, url, clock })).ok,
+          `${provider.name} tampered`,
+        );
+      }
+    },
+  },
+  {
+    name: "api keys: generate, verify, refuse a typo",
+    async run() {
+      const { key, hash } = await apiKeys.generate({ prefix: "acme" });
+      assert(await apiKeys.verify(key, hash), "verify");
+      assert(apiKeys.parse(`${key.slice(0, -1)}${key.endsWith("0") ? "1" : "0"}`) === undefined, "typo");
     },
   },
   {

@@ -126,7 +126,14 @@ export async function runOn(runtime: RuntimeName): Promise<CheckResult[]> {
       });
       try {
         const page = await browser.newPage();
-        await page.setContent("<!doctype html><title>goggles conformance</title>");
+        // A secure context, as a real https page is: `crypto.subtle` does not exist on about:blank.
+        await page.route("https://conformance.goggles.test/", (route) =>
+          route.fulfill({
+            contentType: "text/html",
+            body: "<!doctype html><title>goggles conformance</title>",
+          }),
+        );
+        await page.goto("https://conformance.goggles.test/");
         await page.addScriptTag({ content: readFileSync(file, "utf8") });
         return (await page.evaluate(
           () => (globalThis as { __gogglesConformance?: Promise<unknown> }).__gogglesConformance,

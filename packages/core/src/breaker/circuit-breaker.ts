@@ -309,7 +309,7 @@ class Breaker implements CircuitBreaker {
   }
 
   #settleValue(value: unknown, epoch: number, start: number, lease: ProbeLease | undefined): void {
-    const failed = this.#isResultFailure !== undefined && this.#isResultFailure(value);
+    const failed = this.#isResultFailure?.(value) === true;
     const s = this.#s;
     if (!failed && s.kind === "closed" && s.epoch === epoch && !this.#timed && lease === undefined) {
       // The hot path, exactly `transition(closed, success)` without building the event.

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../clock.js";
+import { type Clock, scheduleOn, systemClock } from "../clock.js";
 import { ProblemError } from "../errors/goggles-error.js";
 import { badRequest, contentTooLarge, requestTimeout, unsupportedMediaType } from "../problem.js";
 
@@ -158,17 +158,16 @@ async function* limitedChunks(
     if (it.byteLength > 0) yield it;
     return;
   }
-  const deadline = new AbortController();
-  const expired = clock.sleep(timeoutMs, deadline.signal).then(
-    () => "expired" as const,
-    () => "cancelled" as const,
-  );
+  let cancelDeadline: () => void = () => {};
+  const expired = new Promise<"expired">((resolve) => {
+    cancelDeadline = scheduleOn(clock, timeoutMs, () => resolve("expired"));
+  });
   let total = 0;
   let finished = false;
   try {
     for (;;) {
       const next = await Promise.race([it.next(), expired]);
-      if (next === "expired" || next === "cancelled") throw tooSlow(timeoutMs);
+      if (next === "expired") throw tooSlow(timeoutMs);
       if (next.done) {
         finished = true;
         return;
@@ -179,7 +178,7 @@ async function* limitedChunks(
       yield chunk;
     }
   } finally {
-    deadline.abort();
+    cancelDeadline();
     // Not awaited: a source stuck in a read (the slow sender we are giving up on) may never settle its
     // `return()`, and the refusal must not wait for it.
     if (!finished) {

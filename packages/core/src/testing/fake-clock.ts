@@ -61,6 +61,13 @@ export class FakeClock implements Clock {
     });
   }
 
+  /** Calls `callback` when time reaches now + `ms`; the returned function cancels it. */
+  schedule(ms: number, callback: () => void): () => void {
+    const sleeper: Sleeper = { at: this.#now + Math.max(0, ms), seq: this.#seq++, resolve: callback };
+    this.#insert(sleeper);
+    return () => this.#remove(sleeper);
+  }
+
   /**
    * Moves time forward by `ms`, resolving every sleeper that falls due on the way, earliest first.
    * Sleeps started by the released work are honoured if they fall due before the target time.

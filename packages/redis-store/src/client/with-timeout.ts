@@ -1,9 +1,9 @@
-import type { Clock } from "@goggles/core";
+import { type Clock, scheduleOn } from "@goggles/core";
 import { RedisTimeoutError } from "../errors/redis-timeout-error.js";
 
 /**
  * Settles like `work`, or rejects with `RedisTimeoutError` once `timeoutMs` has passed on `clock`.
- * The clock's sleep is aborted as soon as `work` settles, so no timer outlives the call; a late
+ * The timer is cancelled as soon as `work` settles, so no timer outlives the call; a late
  * rejection of `work` is absorbed. `timeoutMs` of `0` or `Infinity` means no timeout.
  *
  * @example
@@ -17,18 +17,14 @@ export function withTimeout<T>(
 ): Promise<T> {
   if (!(timeoutMs > 0) || timeoutMs === Number.POSITIVE_INFINITY) return work;
   return new Promise<T>((resolve, reject) => {
-    const timer = new AbortController();
-    clock.sleep(timeoutMs, timer.signal).then(
-      () => reject(new RedisTimeoutError(command, timeoutMs)),
-      () => {}, // aborted: the work settled first
-    );
+    const cancel = scheduleOn(clock, timeoutMs, () => reject(new RedisTimeoutError(command, timeoutMs)));
     work.then(
       (value) => {
-        timer.abort();
+        cancel();
         resolve(value);
       },
       (error: unknown) => {
-        timer.abort();
+        cancel();
         reject(error);
       },
     );
