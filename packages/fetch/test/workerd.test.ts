@@ -54,7 +54,7 @@ describe("withBoundary inside workerd", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       ip: "198.51.100.4",
-      key: "key_1",
+      key: "conformance",
       body: { sku: "A-1", qty: 2 },
       text: '{"sku":"A-1","qty":2}',
       env: "edge",
@@ -96,7 +96,7 @@ describe("withBoundary inside workerd", () => {
     const headers = await signTestDelivery("evt_edge", payload);
     const send = (h: Record<string, string>) =>
       mf.dispatchFetch("http://worker.test/hooks", { method: "POST", headers: h, body: payload });
-    const forged = await send({ ...headers, "x-signature": "ab".repeat(32) });
+    const forged = await send({ ...headers, "webhook-signature": `v1,${btoa("x".repeat(32))}` });
     expect(forged.status).toBe(401);
     await forged.arrayBuffer();
     const first = await send(headers);

@@ -1,10 +1,24 @@
-// The guards the conformance suite runs. json() is the real guard; the rate limit, API key and webhook
-// are stand-ins with the behaviour the real ones promise, swapped for them once they land in core.
-import { fail, type Guard, json, type Problem, pass, tooManyRequests, unauthorized } from "@goggles/core";
+// The guards the conformance suite runs: the real json(), apiKey() and webhook() from @goggles/core, and a
+// stand-in rate limit with the behaviour rateLimit() promises, swapped for it once it lands in core.
+import {
+  apiKey,
+  fail,
+  type Guard,
+  json,
+  MemoryReplayStore,
+  pass,
+  signWebhook,
+  standardWebhooks,
+  tooManyRequests,
+  webhook,
+} from "@goggles/core";
 import { z } from "zod";
 
-export const API_KEY = "key_live_conformance";
-export const WEBHOOK_SECRET = "whsec_conformance";
+/** A well-formed key made once with `apiKeys.generate({ prefix: "conf" })`; only its hash is "stored". */
+export const API_KEY = "conf_TC0bRLuqSxbA_AZRDx2EpwDjsJe94JplaDu4D5n3VseDs05JtCX";
+const API_KEY_ID = "TC0bRLuqSxbA";
+const API_KEY_HASH = "41e31f56e203ae52dc825abb3d0626afd16c7aa3da42079ac0542941606711ca";
+export const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export const BODY_LIMIT = 16 * 1024;
 
 /** Two requests per `x-client` header, then 429 with `Retry-After` and `RateLimit`. */
@@ -35,20 +49,12 @@ export function testRateLimit(capacity = 2): Guard<"limit", { remaining: number 
   };
 }
 
-/** `x-api-key` must be the conformance key. */
-export function testApiKey(): Guard<"key", { id: string }> {
-  return {
+/** The real `apiKey()` guard: `x-api-key` (or `Authorization: Bearer`) must be the conformance key. */
+export function testApiKey() {
+  return apiKey({
     name: "key",
-    check: ({ request }) =>
-      request.headers.get("x-api-key") === API_KEY
-        ? pass({ id: "key_1" })
-        : fail(
-            unauthorized({
-              detail: "Missing or invalid API key.",
-              headers: { "www-authenticate": "ApiKey" },
-            }),
-          ),
-  };
+    lookup: (id) => (id === API_KEY_ID ? { hash: API_KEY_HASH, principal: "conformance" } : undefined),
+  });
 }
 
 export const Order = z.object({ sku: z.string(), qty: z.number().int().positive() });
@@ -59,52 +65,16 @@ export function testJson() {
   return json({ name: "body", schema: Order, maxBytes: BODY_LIMIT });
 }
 
-async function hmacHex(secret: string, body: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, body as Uint8Array<ArrayBuffer>));
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+const provider = standardWebhooks({ secret: WEBHOOK_SECRET });
 
-/** Signs a delivery the way `testWebhook` verifies it. */
+/** Signs a delivery the way `testWebhook` verifies it (Standard Webhooks headers). */
 export async function signTestDelivery(id: string, payload: string): Promise<Record<string, string>> {
-  return {
-    "content-type": "application/json",
-    "x-delivery": id,
-    "x-signature": await hmacHex(WEBHOOK_SECRET, new TextEncoder().encode(payload)),
-  };
+  return { "content-type": "application/json", ...(await signWebhook(provider, { body: payload, id })) };
 }
 
-/** HMAC-SHA256 over the raw body; a delivery id seen before is acknowledged (200) without the handler. */
-export function testWebhook(): Guard<"hook", { id: string; payload: unknown }> {
-  const seen = new Set<string>();
-  return {
-    name: "hook",
-    check: async ({ request }) => {
-      const signature = request.headers.get("x-signature");
-      const id = request.headers.get("x-delivery");
-      if (signature === null || id === null) return fail(unauthorized({ detail: "Missing signature." }));
-      const bytes = await request.body({ maxBytes: BODY_LIMIT });
-      if ((await hmacHex(WEBHOOK_SECRET, bytes)) !== signature) {
-        return fail(unauthorized({ detail: "The signature does not match." }));
-      }
-      if (seen.has(id)) {
-        const acknowledged: Problem = {
-          type: "https://goggles.dev/problems/webhook-replayed",
-          title: "Already processed",
-          status: 200,
-        };
-        return fail(acknowledged);
-      }
-      seen.add(id);
-      return pass({ id, payload: JSON.parse(new TextDecoder().decode(bytes)) as unknown });
-    },
-  };
+/** The real `webhook()` guard: Standard Webhooks over the raw body; a processed delivery is acknowledged (200). */
+export function testWebhook() {
+  return webhook(provider, { name: "hook", replay: new MemoryReplayStore(), maxBodyBytes: BODY_LIMIT });
 }
 
 /** A guard with a bug: it throws a plain error carrying a secret. */

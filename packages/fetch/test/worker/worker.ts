@@ -1,7 +1,7 @@
 // A Cloudflare Worker protected by withBoundary, bundled by esbuild for the `worker` condition and run in
 // real workerd by workerd.test.ts.
 
-import { testApiKey, testJson, testRateLimit, testWebhook } from "@goggles/conformance/guards";
+import { API_KEY, testApiKey, testJson, testRateLimit, testWebhook } from "@goggles/conformance/guards";
 import { boundary } from "@goggles/core";
 import { withBoundary } from "../../src/index.js";
 
@@ -14,7 +14,7 @@ const api = withBoundary(
   async (request: Request, context, env: Env) =>
     Response.json({
       ip: context.ip ?? null,
-      key: context.key.id,
+      key: context.key.principal,
       body: context.body,
       text: await request.text(),
       env: env.NAME,
@@ -23,7 +23,7 @@ const api = withBoundary(
   { getIp: (request) => request.headers.get("cf-connecting-ip") },
 );
 
-const handled: string[] = [];
+const handled: (string | undefined)[] = [];
 const hooks = withBoundary(boundary().use(testWebhook()), (_request: Request, context, _env: Env) => {
   handled.push(context.hook.id);
   return Response.json({ received: context.hook.id, handled: handled.length }, { status: 202 });
@@ -42,7 +42,7 @@ async function endless(env: Env): Promise<Response> {
     method: "POST",
     headers: {
       "content-type": "application/json",
-      "x-api-key": "key_live_conformance",
+      "x-api-key": API_KEY,
       "x-client": "endless",
     },
     body,
