@@ -70,6 +70,47 @@ export { ipKey } from "./http/ip-key.js";
 // (end of client IP and filters)
 
 // ── Rate limiting ──────────────────────────────────────────────────────────────────────────────
+export {
+  CostExceedsCapacityError,
+  isCostExceedsCapacityError,
+} from "./errors/cost-exceeds-capacity-error.js";
+export { isLimiterInputError, LimiterInputError } from "./errors/limiter-input-error.js";
+export { keyFingerprint } from "./limit/fingerprint.js";
+export type { RateLimitHeaderOptions } from "./limit/headers.js";
+export {
+  rateLimitHeader,
+  rateLimitHeaders,
+  rateLimitPolicyHeader,
+  retryAfterSeconds,
+} from "./limit/headers.js";
+export type {
+  Limiter,
+  LimiterOptions,
+  LimitOptions,
+  LimitPolicy,
+  LimitResult,
+  MultiLimiterOptions,
+  PolicyResult,
+  SingleLimiterOptions,
+} from "./limit/limiter.js";
+export { createLimiter, MAX_KEY_LENGTH } from "./limit/limiter.js";
+export type { LimiterStore, StoreDecision } from "./limit/limiter-store.js";
+export type { MemoryStoreOptions } from "./limit/memory-store.js";
+export { DEFAULT_MAX_KEYS, MemoryStore } from "./limit/memory-store.js";
+export type {
+  RateLimitOptions,
+  RateLimitWithLimiter,
+  RateLimitWithLimits,
+} from "./limit/rate-limit.js";
+export { rateLimit } from "./limit/rate-limit.js";
+export type { BucketDecision, BucketLimit, BucketReport, BucketState } from "./limit/token-bucket.js";
+export {
+  decideBuckets,
+  fullAt,
+  refundBuckets,
+  reportBucket,
+  TOKEN_EPSILON,
+} from "./limit/token-bucket.js";
 // (end of rate limiting)
 
 // ── Circuit breaker and outbound policies ──────────────────────────────────────────────────────

@@ -44,6 +44,17 @@ export {
 // (end of Redis client layer)
 
 // ── Limiter store ──────────────────────────────────────────────────────────────────────────────
+export { hashSlot } from "./limiter/hash-slot.js";
+export type {
+  RedisLimiterStore,
+  RedisStoreOptions,
+  StoreErrorFallback,
+} from "./limiter/redis-limiter-store.js";
+export {
+  DEFAULT_LIMITER_PREFIX,
+  DEFAULT_LIMITER_TIMEOUT_MS,
+  redisStore,
+} from "./limiter/redis-limiter-store.js";
 // (end of limiter store)
 
 // ── Replay store ───────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,318 @@
+import { LimiterInputError } from "../errors/limiter-input-error.js";
+import type { LimiterStore, StoreDecision } from "./limiter-store.js";
+import { type BucketLimit, TOKEN_EPSILON } from "./token-bucket.js";
+
+/** Options for `MemoryStore`. */
+export interface MemoryStoreOptions {
+  /** The most keys held at once; beyond it the least useful entry is evicted. Default 100 000. */
+  maxKeys?: number;
+}
+
+/** The default `maxKeys` of a `MemoryStore`. */
+export const DEFAULT_MAX_KEYS = 100_000;
+
+/** Slots per record before the tokens: [fullAt, at]. */
+const HEADER = 2;
+/** The record size of a single-limit store. */
+const HEADER_ONE = HEADER + 1;
+
+/** The single-limit fast path's method key (not exported from the package). */
+export const consumeOne: unique symbol = Symbol("goggles.memoryStore.consumeOne");
+const FIRST_SLOTS = 256;
+/** Slots examined per new key, once the store is half full, to reclaim buckets that are full again. */
+const SWEEP_ON_INSERT = 2;
+/** Slots examined when the store is at its cap, before falling back to the least recently used entry. */
+const SWEEP_AT_CAP = 32;
+const NONE = -1;
+const EMPTY = new Float64Array(0);
+const EMPTY_LINKS = new Int32Array(0);
+
+/**
+ * The in-memory limiter store: the token-bucket specification of `token-bucket.ts`, implemented in place on
+ * a typed array. Bounded (`maxKeys`), no timers, lazy expiry.
+ *
+ * Layout: a `Map` from key to a slot number (a small integer, so no boxed value per entry); per slot, one
+ * `Float64Array` record `[fullAt, at, tokens…]` and two `Int32Array` links of a least-recently-used list.
+ * Arrays grow by doubling up to `maxKeys` slots. A bucket that is full again carries no information: it is
+ * treated as absent; once the store is half full, a small incremental sweep on each new key reclaims such
+ * entries, and when the store is full they are evicted first; only when the sweep finds none is the least
+ * recently used key evicted.
+ *
+ * One store serves one limiter (all calls must bring the same number of limits).
+ *
+ * @example
+ * const limiter = createLimiter({ capacity: 100, refillPerSecond: 10, store: new MemoryStore({ maxKeys: 50_000 }) });
+ */
+export class MemoryStore implements LimiterStore {
+  /** The most keys held at once. */
+  readonly maxKeys: number;
+  readonly #index = new Map<string, number>();
+  #keys: (string | undefined)[] = [];
+  #slab: Float64Array = EMPTY;
+  #prev: Int32Array = EMPTY_LINKS;
+  #next: Int32Array = EMPTY_LINKS;
+  #head = NONE;
+  #tail = NONE;
+  readonly #free: number[] = [];
+  /** Slots handed out so far (`[0, used)` have held a key). */
+  #used = 0;
+  /** Slots allocated. */
+  #slots = 0;
+  #stride = 0;
+  #cursor = 0;
+  readonly #decision: { allowed: boolean; tokens: number[] } = { allowed: false, tokens: [] };
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 2 ** 30) {
+      throw new LimiterInputError(`MemoryStore: maxKeys must be an integer from 1 to 2^30, got ${maxKeys}.`);
+    }
+    this.maxKeys = maxKeys;
+  }
+
+  /** The number of keys held (full buckets not yet reclaimed included). */
+  get size(): number {
+    return this.#index.size;
+  }
+
+  /**
+   * The single-limit fast path of `createLimiter` (same arithmetic as `consume` with one limit): returns
+   * `left` and sets `lastAllowed`. Keyed by a symbol the package does not export.
+   */
+  [consumeOne](key: string, limit: BucketLimit, cost: number, now: number): number {
+    if (this.#stride !== HEADER + 1) this.#setStride(HEADER + 1);
+    const capacity = limit.capacity;
+    const floor = cost - TOKEN_EPSILON * capacity;
+    const slot = this.#index.get(key);
+    if (slot === undefined) {
+      if (capacity < floor) {
+        this.lastAllowed = false;
+        return capacity;
+      }
+      this.lastAllowed = true;
+      if (cost !== 0) {
+        const base = this.#allocate(key, now) * HEADER_ONE;
+        const s = this.#slab;
+        const left = capacity - cost;
+        const stored = Math.max(left, 0);
+        s[base] = now + (capacity - stored) / limit.refillPerMs;
+        s[base + 1] = now;
+        s[base + 2] = stored;
+        return left;
+      }
+      return capacity;
+    }
+    const s = this.#slab;
+    const base = slot * HEADER_ONE;
+    const at = s[base + 1] as number;
+    const t = Math.max(now, at);
+    const avail = Math.min((s[base + 2] as number) + (t - at) * limit.refillPerMs, capacity);
+    if (slot !== this.#head) this.#touch(slot);
+    if (avail < floor) {
+      this.lastAllowed = false;
+      return avail;
+    }
+    this.lastAllowed = true;
+    if (cost === 0) return avail;
+    const left = avail - cost;
+    const stored = Math.max(left, 0);
+    s[base] = t + (capacity - stored) / limit.refillPerMs;
+    s[base + 1] = t;
+    s[base + 2] = stored;
+    return left;
+  }
+
+  /** Whether the last `[consumeOne]` call admitted its request. */
+  lastAllowed = false;
+
+  /**
+   * Decides synchronously. The answer is one object reused by every call of this store (no allocation per
+   * decision): read it before calling the store again.
+   */
+  consume(key: string, limits: readonly BucketLimit[], cost: number, now: number): StoreDecision {
+    const n = limits.length;
+    if (this.#stride !== HEADER + n) this.#setStride(HEADER + n);
+    const decision = this.#decision;
+    const tokens = decision.tokens;
+    if (tokens.length !== n) tokens.length = n;
+    let allowed = true;
+    const slot = this.#index.get(key);
+    if (slot === undefined) {
+      for (let i = 0; i < n; i++) {
+        const capacity = (limits[i] as BucketLimit).capacity;
+        tokens[i] = capacity;
+        if (capacity < cost - TOKEN_EPSILON * capacity) allowed = false;
+      }
+      decision.allowed = allowed;
+      if (!allowed) return decision;
+      if (cost === 0) return decision;
+      const fresh = this.#allocate(key, now);
+      this.#write(fresh * this.#stride, limits, tokens, cost, now);
+      return decision;
+    }
+    const s = this.#slab;
+    const base = slot * this.#stride;
+    const at = s[base + 1] as number;
+    const t = Math.max(now, at);
+    const elapsed = t - at;
+    for (let i = 0; i < n; i++) {
+      const limit = limits[i] as BucketLimit;
+      let avail = (s[base + HEADER + i] as number) + elapsed * limit.refillPerMs;
+      if (avail > limit.capacity) avail = limit.capacity;
+      tokens[i] = avail;
+      if (avail < cost - TOKEN_EPSILON * limit.capacity) allowed = false;
+    }
+    if (slot !== this.#head) this.#touch(slot);
+    decision.allowed = allowed;
+    if (allowed && cost !== 0) this.#write(base, limits, tokens, cost, t);
+    return decision;
+  }
+
+  refund(key: string, limits: readonly BucketLimit[], cost: number, now: number): void {
+    const slot = this.#index.get(key);
+    if (slot === undefined) return;
+    const stride = this.#stride;
+    const base = slot * stride;
+    const s = this.#slab;
+    const at = s[base + 1] as number;
+    const t = Math.max(now, at);
+    let full = t;
+    for (let i = 0; i < limits.length; i++) {
+      const limit = limits[i] as BucketLimit;
+      let tokens = (s[base + HEADER + i] as number) + (t - at) * limit.refillPerMs + cost;
+      if (tokens > limit.capacity) tokens = limit.capacity;
+      s[base + HEADER + i] = tokens;
+      const when = t + (limit.capacity - tokens) / limit.refillPerMs;
+      if (when > full) full = when;
+    }
+    s[base] = full;
+    s[base + 1] = t;
+    if (full <= t) this.#remove(slot);
+  }
+
+  reset(key: string): void {
+    const slot = this.#index.get(key);
+    if (slot !== undefined) this.#remove(slot);
+  }
+
+  /** Forgets every key. */
+  clear(): void {
+    this.#index.clear();
+    this.#keys = [];
+    this.#free.length = 0;
+    this.#head = this.#tail = NONE;
+    this.#used = this.#cursor = 0;
+  }
+
+  /** Charges `cost` from `avail` (in `tokens`, which become `left`) and writes the record at `base`. */
+  #write(base: number, limits: readonly BucketLimit[], tokens: number[], cost: number, t: number): void {
+    const s = this.#slab;
+    let full = t;
+    for (let i = 0; i < tokens.length; i++) {
+      const limit = limits[i] as BucketLimit;
+      const left = (tokens[i] as number) - cost;
+      tokens[i] = left;
+      const stored = Math.max(left, 0);
+      s[base + HEADER + i] = stored;
+      const when = t + (limit.capacity - stored) / limit.refillPerMs;
+      if (when > full) full = when;
+    }
+    s[base] = full;
+    s[base + 1] = t;
+  }
+
+  #setStride(stride: number): void {
+    if (this.#stride !== 0) {
+      throw new LimiterInputError(
+        `MemoryStore: this store holds buckets of ${this.#stride - HEADER} limit(s) but was asked about ${stride - HEADER}; give each limiter its own store.`,
+      );
+    }
+    this.#stride = stride;
+  }
+
+  /** A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail. */
+  #allocate(key: string, now: number): number {
+    // Full buckets are reclaimed only once the store is half full: below that, keeping a full entry costs
+    // nothing and spares an occasional client a Map delete and insert on every visit.
+    if (this.#index.size > this.maxKeys >>> 1) this.#sweep(now, SWEEP_ON_INSERT);
+    let slot = this.#free.pop();
+    if (slot === undefined) {
+      if (this.#used < this.#slots) slot = this.#used++;
+      else if (this.#slots < this.maxKeys) {
+        this.#grow();
+        slot = this.#used++;
+      } else {
+        this.#sweep(now, SWEEP_AT_CAP);
+        slot = this.#free.pop();
+        if (slot === undefined) {
+          slot = this.#tail;
+          this.#remove(slot);
+          this.#free.pop();
+        }
+      }
+    }
+    this.#index.set(key, slot);
+    this.#keys[slot] = key;
+    this.#linkHead(slot);
+    return slot;
+  }
+
+  /** Examines `count` slots from the sweep cursor, reclaiming those whose buckets are all full again. */
+  #sweep(now: number, count: number): void {
+    const used = this.#used;
+    const keys = this.#keys;
+    const s = this.#slab;
+    const stride = this.#stride;
+    let cursor = this.#cursor;
+    for (let k = 0; k < count; k++) {
+      if (cursor >= used) cursor = 0;
+      if (keys[cursor] !== undefined && (s[cursor * stride] as number) <= now) this.#remove(cursor);
+      cursor++;
+    }
+    this.#cursor = cursor;
+  }
+
+  #grow(): void {
+    const slots = Math.min(this.maxKeys, Math.max(FIRST_SLOTS, this.#slots * 2));
+    const slab = new Float64Array(slots * this.#stride);
+    slab.set(this.#slab);
+    const prev = new Int32Array(slots);
+    prev.set(this.#prev);
+    const next = new Int32Array(slots);
+    next.set(this.#next);
+    this.#slab = slab;
+    this.#prev = prev;
+    this.#next = next;
+    this.#slots = slots;
+  }
+
+  #remove(slot: number): void {
+    this.#index.delete(this.#keys[slot] as string);
+    this.#keys[slot] = undefined;
+    this.#unlink(slot);
+    this.#free.push(slot);
+  }
+
+  #linkHead(slot: number): void {
+    const head = this.#head;
+    this.#prev[slot] = NONE;
+    this.#next[slot] = head;
+    if (head !== NONE) this.#prev[head] = slot;
+    else this.#tail = slot;
+    this.#head = slot;
+  }
+
+  #unlink(slot: number): void {
+    const prev = this.#prev[slot] as number;
+    const next = this.#next[slot] as number;
+    if (prev !== NONE) this.#next[prev] = next;
+    else this.#head = next;
+    if (next !== NONE) this.#prev[next] = prev;
+    else this.#tail = prev;
+  }
+
+  #touch(slot: number): void {
+    this.#unlink(slot);
+    this.#linkHead(slot);
+  }
+}
