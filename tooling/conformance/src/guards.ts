@@ -1,15 +1,13 @@
-// The guards the conformance suite runs: the real json(), apiKey() and webhook() from @goggles/core, and a
-// stand-in rate limit with the behaviour rateLimit() promises, swapped for it once it lands in core.
+// The guards the conformance suite runs: the real rateLimit(), apiKey(), webhook() and json() from
+// @goggles/core, configured so a test can provoke each refusal.
 import {
   apiKey,
-  fail,
   type Guard,
   json,
   MemoryReplayStore,
-  pass,
+  rateLimit,
   signWebhook,
   standardWebhooks,
-  tooManyRequests,
   webhook,
 } from "@goggles/core";
 import { z } from "zod";
@@ -21,32 +19,13 @@ const API_KEY_HASH = "41e31f56e203ae52dc825abb3d0626afd16c7aa3da42079ac054294160
 export const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export const BODY_LIMIT = 16 * 1024;
 
-/** Two requests per `x-client` header, then 429 with `Retry-After` and `RateLimit`. */
-export function testRateLimit(capacity = 2): Guard<"limit", { remaining: number }> {
-  const used = new Map<string, number>();
-  return {
+/** The real `rateLimit()`: two requests per `x-client` header (else per IP), then 429 with `Retry-After`. */
+export function testRateLimit(capacity = 2) {
+  return rateLimit({
     name: "limit",
-    check: ({ request, context }) => {
-      const key = request.headers.get("x-client") ?? String((context as { ip?: string }).ip);
-      const n = (used.get(key) ?? 0) + 1;
-      used.set(key, n);
-      const remaining = Math.max(0, capacity - n);
-      const header = `"default";r=${remaining};t=60`;
-      if (n > capacity) {
-        return fail(
-          tooManyRequests({
-            detail: "Too many requests.",
-            headers: {
-              "retry-after": "60",
-              ratelimit: header,
-              "ratelimit-policy": `"default";q=${capacity}`,
-            },
-          }),
-        );
-      }
-      return pass({ remaining }, { ratelimit: header, "ratelimit-policy": `"default";q=${capacity}` });
-    },
-  };
+    limits: { default: { capacity, refillPerSecond: capacity / 3600 } },
+    key: ({ request, context }) => request.headers.get("x-client") ?? context.ip ?? "unknown",
+  });
 }
 
 /** The real `apiKey()` guard: `x-api-key` (or `Authorization: Bearer`) must be the conformance key. */

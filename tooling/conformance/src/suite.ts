@@ -133,7 +133,8 @@ export function conformance(name: string, start: StartServer): void {
         key: "conformance",
         body: { sku: "A-1", qty: 2 },
       });
-      expect(answer.headers.get("ratelimit")).toBe('"default";r=1;t=60');
+      expect(answer.headers.get("ratelimit")).toMatch(/^"default";r=1;t=\d+$/);
+      expect(answer.headers.get("ratelimit-policy")).toMatch(/^"default";q=2;/);
       await expect.poll(() => outcomes.length).toBe(before + 1);
       expect(outcomes.at(-1)).toBe(200);
     });
@@ -145,8 +146,8 @@ export function conformance(name: string, start: StartServer): void {
       const answer = await order("spender", body);
       expect(answer.status).toBe(429);
       expect(answer.headers.get("content-type")).toBe("application/problem+json");
-      expect(answer.headers.get("retry-after")).toBe("60");
-      expect(answer.headers.get("ratelimit")).toBe('"default";r=0;t=60');
+      expect(Number(answer.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(answer.headers.get("ratelimit")).toMatch(/^"default";r=0;t=\d+$/);
       expect(answer.json).toMatchObject({ status: 429, title: "Too Many Requests" });
     });
 
