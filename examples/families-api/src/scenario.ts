@@ -207,7 +207,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     };
     const status = (reply: Reply, want: number, extra = true) => ({
       ok: reply.status === want && extra,
-      got: `${reply.status} ${reply.status >= 400 ? (reply.body?.title ?? "") : "OK"}`,
+      got: `${reply.status} ${reply.body?.issues?.[0] ? (reply.body.issues[0].path ? `at ${reply.body.issues[0].path}` : reply.body.issues[0].message) : reply.status >= 400 ? (reply.body?.title ?? "") : "OK"}`,
     });
 
     const enrolment = (over: Record<string, unknown> = {}) => ({
@@ -219,7 +219,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
 
     // ── normal calls ───────────────────────────────────────────────────────────────────────────────
     let familyId = "fam_1";
-    await step("POST /families  name 'Zoe\\u0301\\u200B  Martin '", "201, name normalized", async () => {
+    await step("POST /families  name: 'Zoe\\u0301\\u200B  Martin'", "201, name normalized", async () => {
       const reply = await send("POST", "/families", {
         body: enrolment({ guardians: [{ name: "Zoe\u0301\u200B  Martin ", email: "zoe@example.org" }] }),
       });
@@ -228,12 +228,13 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       return {
         ...status(reply, 201, name === "Zoé Martin"),
         got: `${reply.status} '${name}'`,
-        policy: "normalizeText",
+        policy: "schema: normalizeText (NFC, U+200B, spaces)",
       };
     });
-    await step(`GET /families/${familyId}`, "200", async () =>
-      status(await send("GET", `/families/${familyId}`), 200),
-    );
+    await step(`GET /families/${familyId}`, "200", async () => ({
+      ...status(await send("GET", `/families/${familyId}`), 200),
+      policy: "rateLimit, apiKey: passed",
+    }));
 
     // ── injection in JSON ──────────────────────────────────────────────────────────────────────────
     await step("POST /families  notes: <script>, <img onerror>", "201, notes sanitized", async () => {
@@ -241,7 +242,11 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       const reply = await send("POST", "/families", { body: enrolment({ notes }) });
       const kept: string = reply.body?.notes ?? "";
       const clean = !/<script|onerror|javascript:/i.test(kept) && kept.includes("<b>nuts</b>");
-      return { ...status(reply, 201, clean), got: `${reply.status} notes: ${kept}`, policy: "sanitizeHtml" };
+      return {
+        ...status(reply, 201, clean),
+        got: `${reply.status} ${kept.replace("<p>Allergic to <b>nuts</b></p>", "<p>…</p>")}`,
+        policy: "sanitizeHtml: <script>, onerror removed",
+      };
     });
     await step("POST /families  child name: <img src=x onerror=…>", "422", async () =>
       status(
@@ -272,7 +277,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       const raw = `{"__proto__":{"isAdmin":true},${JSON.stringify(enrolment()).slice(1)}`;
       const reply = await send("POST", "/families", { body: raw });
       const untouched = (Object.prototype as { isAdmin?: unknown }).isAdmin === undefined;
-      return status(reply, 400, untouched);
+      return { ...status(reply, 400, untouched), policy: "parseJson: __proto__ refused" };
     });
     await step(`POST /families  extra field "role":"admin"`, "422", async () =>
       status(await send("POST", "/families", { body: enrolment({ role: "admin" }) }), 422),
@@ -305,9 +310,10 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
         got: `${passed} × 200, ${limited.length} × 429 (Retry-After: ${retryAfter})`,
       };
     });
-    await step(`GET /families/${familyId}  another client, same moment`, "200", async () =>
-      status(await send("GET", `/families/${familyId}`), 200),
-    );
+    await step(`GET /families/${familyId}  another client, same moment`, "200", async () => ({
+      ...status(await send("GET", `/families/${familyId}`), 200),
+      policy: "rateLimit: a bucket per client",
+    }));
 
     // ── the Stripe payment webhook ─────────────────────────────────────────────────────────────────
     const provider_ = stripe({ secret: WEBHOOK_SECRET });
@@ -360,7 +366,11 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       `${reply.status} ${reply.body?.status ?? ""}${reply.body?.reason ? ` (${reply.body.reason})` : ""}, breaker ${reply.body?.breaker}`;
     await step("POST /families/:id/payments  provider up", "201 charged", async () => {
       const reply = await charge();
-      return { ok: reply.status === 201 && reply.body?.status === "charged", got: outcome(reply) };
+      return {
+        ok: reply.status === 201 && reply.body?.status === "charged",
+        got: outcome(reply),
+        policy: "breaker closed: called",
+      };
     });
     await fake.setMode("slow");
     await step("POST …/payments  provider hangs", "202 queued (timeout)", async () => {
@@ -377,7 +387,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       const reply = await charge();
       return {
         ok: reply.status === 202 && reply.body?.reason === "circuit_open" && fake.hits === hits,
-        got: `${outcome(reply)}, ${fake.hits - hits} calls`,
+        got: `${reply.status} ${reply.body?.status} (${reply.body?.reason}), ${fake.hits - hits} calls made`,
       };
     });
     await fake.setMode("up");
@@ -391,6 +401,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       return {
         ok: reply.status === 200 && reply.body?.charged === 3 && api.payments.queued.length === 0,
         got: `${reply.status} ${reply.body?.charged} charged, ${reply.body?.left} left`,
+        policy: "same pipeline, breaker closed",
       };
     });
   } finally {

@@ -1,8 +1,8 @@
 import type { Row } from "./scenario.js";
 
 const COLUMNS = [
-  { title: "request", width: 46, get: (row: Row) => row.request },
-  { title: "expected", width: 26, get: (row: Row) => row.expected },
+  { title: "request", width: 48, get: (row: Row) => row.request },
+  { title: "expected", width: 28, get: (row: Row) => row.expected },
   { title: "got", width: 44, get: (row: Row) => row.got },
   { title: "policy that acted", width: 0, get: (row: Row) => row.policy },
 ] as const;
