@@ -9,7 +9,9 @@ const port = Number(process.env.PORT ?? 3000);
 const stores = process.env.REDIS_URL ? redisStores(process.env.REDIS_URL) : memoryStores();
 const provider = await startPaymentProvider();
 const key = await apiKeys.generate({ prefix: "fam" });
-const keys = new Map<string, ApiKeyRecord<Tenant>>([[key.id, { hash: key.hash, principal: { tenant: "you" } }]]);
+const keys = new Map<string, ApiKeyRecord<Tenant>>([
+  [key.id, { hash: key.hash, principal: { tenant: "you" } }],
+]);
 const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET ?? "whsec_families_local";
 const { app } = familiesApi({
   stores,
@@ -19,7 +21,9 @@ const { app } = familiesApi({
   onEvent: (event) => console.log("goggles", JSON.stringify(event)),
 });
 const server = app.listen(port, "127.0.0.1", () => {
-  console.log(`families API on http://127.0.0.1:${port} (${stores.kind} stores), payment provider on ${provider.url}`);
+  console.log(
+    `families API on http://127.0.0.1:${port} (${stores.kind} stores), payment provider on ${provider.url}`,
+  );
   console.log(`API key (shown once): ${key.key}`);
   console.log(`try: curl -H "authorization: Bearer ${key.key}" http://127.0.0.1:${port}/families/fam_1`);
 });
