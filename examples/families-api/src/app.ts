@@ -44,7 +44,7 @@ export interface FamiliesApiOptions {
   readonly keys: ReadonlyMap<string, ApiKeyRecord<Tenant>>;
   /** Every goggles decision, for logs and metrics (the demo shows them in its table). */
   readonly onEvent?: EventHandler;
-  /** Requests per client: a bucket of `capacity`, refilled at `refillPerSecond`. Default 10 and 1. */
+  /** Requests per client: a bucket of `capacity`, refilled at `refillPerSecond`. Default 10, then one every 5 s. */
   readonly rate?: { capacity: number; refillPerSecond: number };
 }
 
@@ -94,7 +94,7 @@ export function familiesApi(options: FamiliesApiOptions): FamiliesApi {
   // The demo plays several clients from one machine through X-Forwarded-For, so it trusts loopback as a
   // proxy. In production, name your real proxies (or a hop count) instead.
   const trustProxy = ["loopback"];
-  const rate = options.rate ?? { capacity: 10, refillPerSecond: 1 };
+  const rate = options.rate ?? { capacity: 10, refillPerSecond: 0.2 };
   const limiter = createLimiter({ ...rate, store: stores.limiter });
 
   // Inbound, in order: client IP → rate limit → API key → (per route) body limits, safe JSON, schema.

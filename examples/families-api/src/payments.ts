@@ -33,6 +33,8 @@ export interface PaymentsClientOptions {
   readonly onEvent?: EventHandler;
   /** How long the breaker stays open before a probe. Default 1 s (the demo waits it out). */
   readonly openForMs?: number;
+  /** How long one attempt may take. Default 1 s (generous, so a busy machine does not fail the demo). */
+  readonly attemptTimeoutMs?: number;
 }
 
 /** The outbound side: charges go to the provider through fallback → timeout → retry → breaker → timeout. */
@@ -91,10 +93,10 @@ export function paymentsClient(options: PaymentsClientOptions): PaymentsClient {
         },
         { onEvent },
       ),
-      timeout(3_000, { onEvent }), // the whole charge, retries included
+      timeout(5_000, { onEvent }), // the whole charge, retries included
       retry({ maxAttempts: 2, backoff: constantBackoff(50), maxRetryAfterMs: 100, onEvent }),
       breaker,
-      timeout(300, { onEvent }), // each attempt
+      timeout(options.attemptTimeoutMs ?? 1_000, { onEvent }), // each attempt
     );
 
   return {

@@ -297,7 +297,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       status(await send("GET", `/families/${familyId}`, { key: "hunter2" }), 401),
     );
 
-    // ── a burst past the rate limit (10 per client, 1/s refill) ────────────────────────────────────
+    // ── a burst past the rate limit (10 per client, then one every 5 s) ────────────────────────────────────
     await step(`15 × GET /families/${familyId} at once, one client`, "10 × 200, 5 × 429", async () => {
       const replies = await Promise.all(
         Array.from({ length: 15 }, () => send("GET", `/families/${familyId}`, { ip: "203.0.113.66" })),
