@@ -1,7 +1,6 @@
 import {
   type ApiKeyRecord,
   apiKey,
-  type Boundary,
   boundary,
   createLimiter,
   type EventHandler,
@@ -15,9 +14,8 @@ import {
   validate,
   webhook,
 } from "@goggles/core";
+import { type ContextOf, goggles } from "@goggles/express";
 import express, { type Request, type Response } from "express";
-// TEMPORARY: @goggles/express is not on main yet; this local glue has the same API (see express-glue.ts).
-import { goggles } from "./express-glue.js";
 import { type PaymentsClient, paymentsClient } from "./payments.js";
 import { Enrolment, FamilyId, PaymentEvent, PaymentRequest } from "./schema.js";
 import type { Stores } from "./stores.js";
@@ -57,11 +55,12 @@ export interface FamiliesApi {
   readonly webhooksHandled: number;
 }
 
-type ContextOf<B> = B extends Boundary<infer Ctx> ? Ctx : never;
-
-/** What the boundary proved about this request (set by the goggles middleware). */
+/**
+ * What this route's boundary proved about the request (`req.goggles`, set by the goggles middleware), typed
+ * by that boundary: the app has several, so it does not register one context for every route.
+ */
 function proved<B>(req: Request, _protect: B): ContextOf<B> {
-  return (req as unknown as { goggles: ContextOf<B> }).goggles;
+  return req.goggles as ContextOf<B>;
 }
 
 /** goggles' helpers cover the statuses its guards answer with; a 404 is the app's own. */
