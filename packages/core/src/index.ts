@@ -257,4 +257,26 @@ export { defineAdapter } from "./adapt/define-adapter.js";
 // (end of boundary adapter)
 
 // ── Imports ────────────────────────────────────────────────────────────────────────────────────
+export { isFormulaCell, neutralizeFormula } from "./import/formula.js";
+export type {
+  AcceptedRow,
+  FormulaPolicy,
+  ImportedRecord,
+  ImportFormat,
+  ImportLimits,
+  ImportOptions,
+  ImportOutcome,
+  ImportSource,
+  ImportSummary,
+  RawRow,
+  RecordImport,
+  RejectedRow,
+  RowProblem,
+  SchemaValue,
+} from "./import/import-records.js";
+export { DEFAULT_IMPORT_LIMITS, importRecords } from "./import/import-records.js";
+export type { ToCsvOptions } from "./import/to-csv.js";
+export { toCsv } from "./import/to-csv.js";
+export type { UploadOptions } from "./import/upload.js";
+export { upload } from "./import/upload.js";
 // (end of imports)
