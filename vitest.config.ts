@@ -4,7 +4,7 @@ const conditions = ["@goggles/source"];
 
 export default defineConfig({
   resolve: { conditions: [...conditions, "module", "browser", "development|production"] },
-  ssr: { resolve: { conditions: [...conditions, "node", "import", "default"] } },
+  ssr: { resolve: { conditions: [...conditions, "node", "default"] } },
   test: {
     // Under CI a JSON report is written too: .ci/run turns it into the plain "N passed, N failed" line.
     reporters: process.env.CI === "true" ? ["default", "json"] : ["default"],

@@ -1,7 +1,12 @@
-/** One measured function. `fn` may be async; mitata awaits it. */
+/**
+ * One measured function. `fn` may be async; mitata awaits it. A case that mitata cannot time per call (an
+ * HTTP server under load) gives `measure` instead: it runs once per repeat and returns nanoseconds per
+ * operation (for a load test, 1e9 / requests per second).
+ */
 export interface BenchCase {
   readonly name: string;
-  readonly fn: () => unknown;
+  readonly fn?: () => unknown;
+  readonly measure?: () => Promise<number>;
   /** The peer library this case measures, or undefined for goggles' own (and baselines). */
   readonly peer?: string;
 }

@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { isLimiterInputError } from "../errors/limiter-input-error.js";
 import { limiterStoreContract } from "./limiter-store.contract.js";
 import { consumeOne, MemoryStore } from "./memory-store.js";
-import { type BucketLimit, type BucketState, decideBuckets, refundBuckets } from "./token-bucket.js";
+import {
+  type BucketLimit,
+  type BucketState,
+  decideBuckets,
+  refundBuckets,
+  TOKEN_EPSILON,
+} from "./token-bucket.js";
 
 limiterStoreContract("MemoryStore", () => new MemoryStore());
 limiterStoreContract("MemoryStore with a tiny cap", () => new MemoryStore({ maxKeys: 4 }), { runs: 30 });
@@ -34,7 +40,11 @@ describe("MemoryStore single-limit fast path", () => {
           model = expected.state;
           const left = store[consumeOne]("k", limit, o.cost, now);
           expect(store.lastAllowed).toBe(expected.allowed);
-          expect(left).toBeCloseTo(expected.tokens[0] as number, 9);
+          // The store and the specification may differ by the admission slack both apply (TOKEN_EPSILON of
+          // the capacity): fast-check found a 5e-10 cost on a capacity of 6, just over 9 decimal places.
+          expect(Math.abs(left - (expected.tokens[0] as number))).toBeLessThanOrEqual(
+            TOKEN_EPSILON * limit.capacity,
+          );
         }
       }),
       { numRuns: 300 },

@@ -1,0 +1,40 @@
+import type { ServerResponse } from "node:http";
+import { type HandlerOutcome, type Problem, problemBody } from "@goggles/core";
+
+/**
+ * Writes a problem as `application/problem+json` with its headers. `close` asks the client to open a new
+ * connection, for requests whose body was left unread (so an oversized upload is not drained).
+ */
+export function writeProblem(res: ServerResponse, problem: Problem, close: boolean): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(problemBody(problem));
+  res.statusCode = problem.status;
+  if (problem.headers !== undefined) {
+    for (const name of Object.keys(problem.headers)) res.setHeader(name, problem.headers[name] as string);
+  }
+  res.setHeader("content-type", "application/problem+json");
+  res.setHeader("cache-control", "no-store");
+  res.setHeader("content-length", Buffer.byteLength(body));
+  if (close) res.setHeader("connection", "close");
+  res.end(body);
+}
+
+/**
+ * Calls `done` once, when the response has been sent (its status) or the connection closed before that
+ * (500 unless the status line was already out).
+ */
+export function whenResponded(res: ServerResponse, done: (outcome: HandlerOutcome) => void): void {
+  let called = false;
+  const finish = () => {
+    if (called) return;
+    called = true;
+    res.off("finish", finish);
+    res.off("close", finish);
+    done({ status: res.writableFinished || res.headersSent ? res.statusCode : 500 });
+  };
+  res.on("finish", finish);
+  res.on("close", finish);
+}
