@@ -10,6 +10,7 @@ export default defineConfig({
     reporters: process.env.CI === "true" ? ["default", "json"] : ["default"],
     outputFile: { json: process.env.VITEST_JSON_REPORT ?? ".vitest-report.json" },
     globalSetup: ["./tooling/testkit/src/global-setup.ts"],
+    setupFiles: ["./tooling/testkit/src/fast-check-seed.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [

@@ -195,7 +195,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
     const whole = Math.floor(left + slack);
     const missing = single.capacity - left;
     const remaining = Math.max(whole, 0);
-    const retryAfterMs = allowed || left >= cost - slack ? 0 : Math.ceil((cost - left) / single.refillPerMs);
+    const retryAfterMs =
+      allowed || left >= cost - slack ? 0 : Math.ceil((cost - slack - left) / single.refillPerMs);
     const resetMs = missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs);
     const name = single.name;
     const limit = single.capacity;
@@ -294,7 +295,7 @@ function policyResult(limit: LimitPolicy, left: number, cost: number, allowed: b
   const avail = allowed ? left + cost : left;
   const whole = Math.floor(left + slack);
   const missing = limit.capacity - left;
-  const retryAfterMs = avail >= cost - slack ? 0 : Math.ceil((cost - avail) / limit.refillPerMs);
+  const retryAfterMs = avail >= cost - slack ? 0 : Math.ceil((cost - slack - avail) / limit.refillPerMs);
   return {
     name: limit.name,
     allowed: retryAfterMs === 0,

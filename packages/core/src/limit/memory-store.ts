@@ -177,17 +177,22 @@ export class MemoryStore implements LimiterStore {
     const at = s[base + 1] as number;
     const t = Math.max(now, at);
     let full = t;
+    let allFull = true;
     for (let i = 0; i < limits.length; i++) {
       const limit = limits[i] as BucketLimit;
       let tokens = (s[base + HEADER + i] as number) + (t - at) * limit.refillPerMs + cost;
-      if (tokens > limit.capacity) tokens = limit.capacity;
+      if (tokens >= limit.capacity) tokens = limit.capacity;
+      else allFull = false;
       s[base + HEADER + i] = tokens;
       const when = t + (limit.capacity - tokens) / limit.refillPerMs;
       if (when > full) full = when;
     }
     s[base] = full;
     s[base + 1] = t;
-    if (full <= t) this.#remove(slot);
+    // Forget the key only when every bucket is full by its tokens, as the specification does: deciding by
+    // the time it is full again would round a bucket a hair short of full into "full", and a clock that then
+    // went backwards would start a new bucket earlier and mint refill.
+    if (allFull) this.#remove(slot);
   }
 
   reset(key: string): void {

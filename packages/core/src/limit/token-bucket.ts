@@ -153,7 +153,7 @@ export function reportBucket(limit: BucketLimit, left: number, cost: number, all
   const missing = limit.capacity - left;
   return {
     remaining: Math.max(whole, 0),
-    retryAfterMs: avail >= cost - slack ? 0 : Math.ceil((cost - avail) / limit.refillPerMs),
+    retryAfterMs: avail >= cost - slack ? 0 : Math.ceil((cost - slack - avail) / limit.refillPerMs),
     resetMs: missing <= slack ? 0 : Math.ceil(missing / limit.refillPerMs),
   };
 }
