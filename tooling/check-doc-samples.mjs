@@ -1,6 +1,8 @@
 // Typechecks every TypeScript code sample in the docs and READMEs so none rots.
 // Each ```ts / ```typescript block becomes its own module (free names come from `declare` lines in the
 // sample itself). A block whose fence says `ts ignore` is skipped; keep those rare and say why beside it.
+// A sample that augments a module (`declare module "…" { … }`, e.g. registering a context type) is checked in a
+// program of its own: in the shared program its augmentation would change the types every other sample sees.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -31,6 +33,7 @@ function markdownFiles() {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const samples = [];
+const isolated = [];
 let skipped = 0;
 for (const file of markdownFiles()) {
   let text;
@@ -49,27 +52,38 @@ for (const file of markdownFiles()) {
     }
     const line = text.slice(0, match.index).split("\n").length;
     const name = `${relative(root, file).replace(/[^a-zA-Z0-9]+/g, "_")}_${n}.ts`;
-    writeFileSync(join(out, name), `// ${relative(root, file)}:${line}\n${match[3]}\nexport {};\n`);
+    const source = `// ${relative(root, file)}:${line}\n${match[3]}\nexport {};\n`;
+    if (/^\s*declare module\s+["']/m.test(match[3])) {
+      const dir = join(out, name.slice(0, -3));
+      mkdirSync(dir);
+      writeFileSync(join(dir, name), source);
+      isolated.push(dir);
+    } else writeFileSync(join(out, name), source);
     samples.push(`${relative(root, file)}:${line}`);
   }
 }
-writeFileSync(
-  join(out, "tsconfig.json"),
-  JSON.stringify(
-    {
-      extends: "../../../tsconfig.base.json",
-      compilerOptions: { types: ["node"], noUnusedLocals: false, allowImportingTsExtensions: false },
-      include: ["*.ts"],
-    },
-    null,
-    2,
-  ),
-);
+const writeTsconfig = (dir, base) =>
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify(
+      {
+        extends: base,
+        compilerOptions: { types: ["node"], noUnusedLocals: false, allowImportingTsExtensions: false },
+        include: ["*.ts"],
+      },
+      null,
+      2,
+    ),
+  );
+writeTsconfig(out, "../../../tsconfig.base.json");
+for (const dir of isolated) writeTsconfig(dir, "../../../../tsconfig.base.json");
 try {
-  execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(out, "tsconfig.json")], {
-    stdio: "pipe",
-    encoding: "utf8",
-  });
+  for (const dir of [out, ...isolated]) {
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(dir, "tsconfig.json")], {
+      stdio: "pipe",
+      encoding: "utf8",
+    });
+  }
   console.log(`✓ ${samples.length} doc samples typecheck${skipped ? ` (${skipped} marked ignore)` : ""}`);
 } catch (error) {
   console.error(`${error.stdout ?? ""}${error.stderr ?? ""}`);

@@ -22,7 +22,8 @@ export interface Register {}
 /** What `req.goggles` holds: the registered context, or a loosely typed one until you register yours. */
 export type GogglesContext = Register extends { context: infer Ctx }
   ? Ctx
-  : BaseContext & { readonly [guard: string]: unknown };
+  : // biome-ignore lint/suspicious/noExplicitAny: with `unknown` members the cast `req.goggles as ContextOf<typeof protect>` fails (TS2352: an index signature is not comparable to required members); `any` keeps that documented cast compiling.
+    BaseContext & { readonly [guard: string]: any };
 
 declare global {
   namespace Express {
