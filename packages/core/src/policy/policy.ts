@@ -31,6 +31,11 @@ export type PolicyFn<T> = (context: PolicyContext) => T | PromiseLike<T>;
 export interface Policy<R = never> {
   /** Runs `fn` under the policy. `R` is what the policy may answer with instead (a fallback's value). */
   execute<T>(fn: PolicyFn<T>, options?: ExecuteOptions): Promise<T | R>;
+  /**
+   * Type-only: what the policy may answer with instead of the work's result, so that `wrap()` can add it
+   * up. Never set at run time.
+   */
+  readonly "~answers"?: R;
 }
 
 const ROOT: PolicyContext = Object.freeze({ signal: undefined, attempt: 0 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { circuitBreaker } from "../breaker/circuit-breaker.js";
 import { consecutive } from "../breaker/strategies.js";
 import { isBrokenCircuitError } from "../errors/broken-circuit-error.js";
@@ -109,5 +109,16 @@ describe("wrap", () => {
         Promise.reject(new Error("x")),
       ),
     ).toBe("handled x");
+  });
+});
+
+describe("wrap() result type", () => {
+  it("is the work's type when no policy answers with a value of its own, and adds a fallback's", async () => {
+    const plain = wrap(bulkhead({ limit: 2 }), circuitBreaker(), timeout(1000), retry({ maxAttempts: 2 }));
+    const value = await plain.execute(() => 42);
+    expectTypeOf(value).toEqualTypeOf<number>();
+    const withFallback = wrap(fallback("queued" as const), circuitBreaker());
+    const answer = await withFallback.execute(() => 42);
+    expectTypeOf(answer).toEqualTypeOf<number | "queued">();
   });
 });

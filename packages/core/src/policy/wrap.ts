@@ -7,8 +7,12 @@ import {
   toContext,
 } from "./policy.js";
 
-/** What a policy may answer with besides the call's own result (a fallback's value). */
-type Extra<P> = P extends Policy<infer R> ? R : never;
+/**
+ * What a policy may answer with besides the call's own result (a fallback's value), read from its type-only
+ * `~answers` member: `P extends Policy<infer R>` would infer `unknown` from interfaces that extend `Policy`,
+ * since their `execute` is generic. (A fallback whose only answer is `undefined` adds nothing to the type.)
+ */
+type Extra<P> = P extends { readonly "~answers"?: infer R } ? Exclude<R, undefined> : never;
 
 /**
  * Composes policies into one; the first given is the outermost, as in cockatiel and Polly. One context
