@@ -80,44 +80,48 @@ export class MemoryStore implements LimiterStore {
    * `left` and sets `lastAllowed`. Keyed by a symbol the package does not export.
    */
   [consumeOne](key: string, limit: BucketLimit, cost: number, now: number): number {
-    if (this.#stride !== HEADER + 1) this.#setStride(HEADER + 1);
-    const capacity = limit.capacity;
-    const floor = cost - TOKEN_EPSILON * capacity;
+    // Kept small so that the limiter's `consume` can inline it: a known key is the hot path; a new key (or a
+    // store of the wrong shape) goes to `#consumeNew`.
     const slot = this.#index.get(key);
-    if (slot === undefined) {
-      if (capacity < floor) {
-        this.lastAllowed = false;
-        return capacity;
-      }
-      this.lastAllowed = true;
-      if (cost !== 0) {
-        const base = this.#allocate(key, now) * HEADER_ONE;
-        const s = this.#slab;
-        const left = capacity - cost;
-        const stored = Math.max(left, 0);
-        s[base] = now + (capacity - stored) / limit.refillPerMs;
-        s[base + 1] = now;
-        s[base + 2] = stored;
-        return left;
-      }
-      return capacity;
-    }
+    if (slot === undefined || this.#stride !== HEADER_ONE) return this.#consumeNew(key, limit, cost, now);
     const s = this.#slab;
     const base = slot * HEADER_ONE;
     const at = s[base + 1] as number;
-    const t = Math.max(now, at);
-    const avail = Math.min((s[base + 2] as number) + (t - at) * limit.refillPerMs, capacity);
+    const t = now > at ? now : at;
+    const capacity = limit.capacity;
+    let avail = (s[base + 2] as number) + (t - at) * limit.refillPerMs;
+    if (avail > capacity) avail = capacity;
     if (slot !== this.#head) this.#touch(slot);
-    if (avail < floor) {
+    if (avail < cost - TOKEN_EPSILON * capacity) {
       this.lastAllowed = false;
       return avail;
     }
     this.lastAllowed = true;
     if (cost === 0) return avail;
     const left = avail - cost;
-    const stored = Math.max(left, 0);
+    const stored = left > 0 ? left : 0;
     s[base] = t + (capacity - stored) / limit.refillPerMs;
     s[base + 1] = t;
+    s[base + 2] = stored;
+    return left;
+  }
+
+  /** `[consumeOne]` for a key without state: its bucket is full. */
+  #consumeNew(key: string, limit: BucketLimit, cost: number, now: number): number {
+    if (this.#stride !== HEADER_ONE) this.#setStride(HEADER_ONE);
+    const capacity = limit.capacity;
+    if (capacity < cost - TOKEN_EPSILON * capacity) {
+      this.lastAllowed = false;
+      return capacity;
+    }
+    this.lastAllowed = true;
+    if (cost === 0) return capacity;
+    const base = this.#allocate(key, now) * HEADER_ONE;
+    const s = this.#slab;
+    const left = capacity - cost;
+    const stored = Math.max(left, 0);
+    s[base] = now + (capacity - stored) / limit.refillPerMs;
+    s[base + 1] = now;
     s[base + 2] = stored;
     return left;
   }
