@@ -234,7 +234,11 @@ export class MemoryStore implements LimiterStore {
     this.#stride = stride;
   }
 
-  /** A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail. */
+  /**
+   * A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail.
+   * Growing is written inline on purpose: this cold path then stays too large for V8 to inline into the hot
+   * `[consumeOne]`, which measured ~7 ns per decision faster on known keys when it is not inlined.
+   */
   #allocate(key: string, now: number): number {
     // Full buckets are reclaimed only once the store is half full: below that, keeping a full entry costs
     // nothing and spares an occasional client a Map delete and insert on every visit.
@@ -243,7 +247,18 @@ export class MemoryStore implements LimiterStore {
     if (slot === undefined) {
       if (this.#used < this.#slots) slot = this.#used++;
       else if (this.#slots < this.maxKeys) {
-        this.#grow();
+        // Grow by doubling, up to maxKeys slots.
+        const slots = Math.min(this.maxKeys, Math.max(FIRST_SLOTS, this.#slots * 2));
+        const slab = new Float64Array(slots * this.#stride);
+        slab.set(this.#slab);
+        const prev = new Int32Array(slots);
+        prev.set(this.#prev);
+        const next = new Int32Array(slots);
+        next.set(this.#next);
+        this.#slab = slab;
+        this.#prev = prev;
+        this.#next = next;
+        this.#slots = slots;
         slot = this.#used++;
       } else {
         this.#sweep(now, SWEEP_AT_CAP);
@@ -276,20 +291,6 @@ export class MemoryStore implements LimiterStore {
     this.#cursor = cursor;
   }
 
-  #grow(): void {
-    const slots = Math.min(this.maxKeys, Math.max(FIRST_SLOTS, this.#slots * 2));
-    const slab = new Float64Array(slots * this.#stride);
-    slab.set(this.#slab);
-    const prev = new Int32Array(slots);
-    prev.set(this.#prev);
-    const next = new Int32Array(slots);
-    next.set(this.#next);
-    this.#slab = slab;
-    this.#prev = prev;
-    this.#next = next;
-    this.#slots = slots;
-  }
-
   #remove(slot: number): void {
     this.#index.delete(this.#keys[slot] as string);
     this.#keys[slot] = undefined;
@@ -315,8 +316,19 @@ export class MemoryStore implements LimiterStore {
     else this.#tail = prev;
   }
 
+  /** Moves `slot`, which is linked and not the head, to the head: `#unlink` then `#linkHead`, specialised. */
   #touch(slot: number): void {
-    this.#unlink(slot);
-    this.#linkHead(slot);
+    const prevs = this.#prev;
+    const nexts = this.#next;
+    const prev = prevs[slot] as number; // not NONE: only the head has no predecessor
+    const next = nexts[slot] as number;
+    const head = this.#head;
+    nexts[prev] = next;
+    if (next !== NONE) prevs[next] = prev;
+    else this.#tail = prev;
+    prevs[slot] = NONE;
+    nexts[slot] = head;
+    prevs[head] = slot;
+    this.#head = slot;
   }
 }
