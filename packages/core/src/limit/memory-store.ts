@@ -87,7 +87,7 @@ export class MemoryStore implements LimiterStore {
     const s = this.#slab;
     const base = slot * HEADER_ONE;
     const at = s[base + 1] as number;
-    const t = now > at ? now : at;
+    const t = Math.max(now, at);
     const capacity = limit.capacity;
     let avail = (s[base + 2] as number) + (t - at) * limit.refillPerMs;
     if (avail > capacity) avail = capacity;
@@ -99,7 +99,7 @@ export class MemoryStore implements LimiterStore {
     this.lastAllowed = true;
     if (cost === 0) return avail;
     const left = avail - cost;
-    const stored = left > 0 ? left : 0;
+    const stored = Math.max(left, 0);
     s[base] = t + (capacity - stored) / limit.refillPerMs;
     s[base + 1] = t;
     s[base + 2] = stored;
