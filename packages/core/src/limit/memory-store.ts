@@ -80,35 +80,19 @@ export class MemoryStore implements LimiterStore {
    * `left` and sets `lastAllowed`. Keyed by a symbol the package does not export.
    */
   [consumeOne](key: string, limit: BucketLimit, cost: number, now: number): number {
-    if (this.#stride !== HEADER + 1) this.#setStride(HEADER + 1);
-    const capacity = limit.capacity;
-    const floor = cost - TOKEN_EPSILON * capacity;
+    // Kept small so that the limiter's `consume` can inline it: a known key is the hot path; a new key (or a
+    // store of the wrong shape) goes to `#consumeNew`.
     const slot = this.#index.get(key);
-    if (slot === undefined) {
-      if (capacity < floor) {
-        this.lastAllowed = false;
-        return capacity;
-      }
-      this.lastAllowed = true;
-      if (cost !== 0) {
-        const base = this.#allocate(key, now) * HEADER_ONE;
-        const s = this.#slab;
-        const left = capacity - cost;
-        const stored = Math.max(left, 0);
-        s[base] = now + (capacity - stored) / limit.refillPerMs;
-        s[base + 1] = now;
-        s[base + 2] = stored;
-        return left;
-      }
-      return capacity;
-    }
+    if (slot === undefined || this.#stride !== HEADER_ONE) return this.#consumeNew(key, limit, cost, now);
     const s = this.#slab;
     const base = slot * HEADER_ONE;
     const at = s[base + 1] as number;
     const t = Math.max(now, at);
-    const avail = Math.min((s[base + 2] as number) + (t - at) * limit.refillPerMs, capacity);
+    const capacity = limit.capacity;
+    let avail = (s[base + 2] as number) + (t - at) * limit.refillPerMs;
+    if (avail > capacity) avail = capacity;
     if (slot !== this.#head) this.#touch(slot);
-    if (avail < floor) {
+    if (avail < cost - TOKEN_EPSILON * capacity) {
       this.lastAllowed = false;
       return avail;
     }
@@ -118,6 +102,26 @@ export class MemoryStore implements LimiterStore {
     const stored = Math.max(left, 0);
     s[base] = t + (capacity - stored) / limit.refillPerMs;
     s[base + 1] = t;
+    s[base + 2] = stored;
+    return left;
+  }
+
+  /** `[consumeOne]` for a key without state: its bucket is full. */
+  #consumeNew(key: string, limit: BucketLimit, cost: number, now: number): number {
+    if (this.#stride !== HEADER_ONE) this.#setStride(HEADER_ONE);
+    const capacity = limit.capacity;
+    if (capacity < cost - TOKEN_EPSILON * capacity) {
+      this.lastAllowed = false;
+      return capacity;
+    }
+    this.lastAllowed = true;
+    if (cost === 0) return capacity;
+    const base = this.#allocate(key, now) * HEADER_ONE;
+    const s = this.#slab;
+    const left = capacity - cost;
+    const stored = Math.max(left, 0);
+    s[base] = now + (capacity - stored) / limit.refillPerMs;
+    s[base + 1] = now;
     s[base + 2] = stored;
     return left;
   }
@@ -235,7 +239,11 @@ export class MemoryStore implements LimiterStore {
     this.#stride = stride;
   }
 
-  /** A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail. */
+  /**
+   * A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail.
+   * Growing is written inline on purpose: this cold path then stays too large for V8 to inline into the hot
+   * `[consumeOne]`, which measured ~7 ns per decision faster on known keys when it is not inlined.
+   */
   #allocate(key: string, now: number): number {
     // Full buckets are reclaimed only once the store is half full: below that, keeping a full entry costs
     // nothing and spares an occasional client a Map delete and insert on every visit.
@@ -244,7 +252,18 @@ export class MemoryStore implements LimiterStore {
     if (slot === undefined) {
       if (this.#used < this.#slots) slot = this.#used++;
       else if (this.#slots < this.maxKeys) {
-        this.#grow();
+        // Grow by doubling, up to maxKeys slots.
+        const slots = Math.min(this.maxKeys, Math.max(FIRST_SLOTS, this.#slots * 2));
+        const slab = new Float64Array(slots * this.#stride);
+        slab.set(this.#slab);
+        const prev = new Int32Array(slots);
+        prev.set(this.#prev);
+        const next = new Int32Array(slots);
+        next.set(this.#next);
+        this.#slab = slab;
+        this.#prev = prev;
+        this.#next = next;
+        this.#slots = slots;
         slot = this.#used++;
       } else {
         this.#sweep(now, SWEEP_AT_CAP);
@@ -277,20 +296,6 @@ export class MemoryStore implements LimiterStore {
     this.#cursor = cursor;
   }
 
-  #grow(): void {
-    const slots = Math.min(this.maxKeys, Math.max(FIRST_SLOTS, this.#slots * 2));
-    const slab = new Float64Array(slots * this.#stride);
-    slab.set(this.#slab);
-    const prev = new Int32Array(slots);
-    prev.set(this.#prev);
-    const next = new Int32Array(slots);
-    next.set(this.#next);
-    this.#slab = slab;
-    this.#prev = prev;
-    this.#next = next;
-    this.#slots = slots;
-  }
-
   #remove(slot: number): void {
     this.#index.delete(this.#keys[slot] as string);
     this.#keys[slot] = undefined;
@@ -316,8 +321,19 @@ export class MemoryStore implements LimiterStore {
     else this.#tail = prev;
   }
 
+  /** Moves `slot`, which is linked and not the head, to the head: `#unlink` then `#linkHead`, specialised. */
   #touch(slot: number): void {
-    this.#unlink(slot);
-    this.#linkHead(slot);
+    const prevs = this.#prev;
+    const nexts = this.#next;
+    const prev = prevs[slot] as number; // not NONE: only the head has no predecessor
+    const next = nexts[slot] as number;
+    const head = this.#head;
+    nexts[prev] = next;
+    if (next !== NONE) prevs[next] = prev;
+    else this.#tail = prev;
+    prevs[slot] = NONE;
+    nexts[slot] = head;
+    prevs[head] = slot;
+    this.#head = slot;
   }
 }
