@@ -9,6 +9,7 @@ import {
   constantBackoff,
   contentTooLarge,
   createBoundaryRequest,
+  createLimiter,
   escapeAttribute,
   escapeHtml,
   fail,
@@ -25,6 +26,7 @@ import {
   parseJson,
   pass,
   problemResponse,
+  rateLimit,
   retry,
   safeUrl,
   sanitize,
@@ -41,6 +43,7 @@ import {
   wrap,
 } from "@goggles/core";
 import { FakeClock } from "@goggles/core/testing";
+import { withBoundary } from "@goggles/fetch";
 import * as v from "valibot";
 
 export interface Check {
@@ -157,6 +160,44 @@ export const checks: readonly Check[] = [
       assert(!invalid.ok && invalid.problem.status === 422, "schema failure → 422");
       const wrongType = await send("email=x", "application/x-www-form-urlencoded");
       assert(!wrongType.ok && wrongType.problem.status === 415, "wrong content type → 415");
+    },
+  },
+  {
+    name: "rate limiting: a token bucket driven by FakeClock refills exactly and a rejection consumes nothing",
+    async run() {
+      const clock = new FakeClock(1_764_000_000_000);
+      const limiter = createLimiter({ capacity: 3, refillPerSecond: 1, clock });
+      for (let i = 0; i < 3; i++) assert((await limiter.consume("k")).allowed, `request ${i + 1} allowed`);
+      const refused = await limiter.consume("k");
+      assert(
+        !refused.allowed && refused.retryAfterMs === 1000,
+        `refused, retry after ${refused.retryAfterMs}`,
+      );
+      await clock.advance(999);
+      assert(!(await limiter.consume("k")).allowed, "still refused at 999 ms");
+      await clock.advance(1);
+      const again = await limiter.consume("k");
+      assert(again.allowed && again.remaining === 0, "one token after 1 s");
+    },
+  },
+  {
+    name: "the fetch adapter answers a request: 429 with RateLimit headers past the limit, the handler's response before",
+    async run() {
+      const clock = new FakeClock(1_764_000_000_000);
+      const limiter = createLimiter({ capacity: 1, refillPerSecond: 1, clock });
+      const handler = withBoundary(
+        boundary({ clock }).use(rateLimit({ limiter })),
+        async (request, context) => new Response(`hello ${context.ip} ${await request.text()}`),
+        { getIp: () => "203.0.113.9" },
+      );
+      const send = () => handler(new Request("https://x.test/", { method: "POST", body: "body" }));
+      const ok = await send();
+      assert(ok.status === 200 && (await ok.text()) === "hello 203.0.113.9 body", "handler answered");
+      assert(ok.headers.get("ratelimit") !== null, "RateLimit header on the 200");
+      const limited = await send();
+      assert(limited.status === 429, `status ${limited.status}`);
+      assert(limited.headers.get("content-type") === "application/problem+json", "problem+json");
+      assert(limited.headers.get("retry-after") === "1", `retry-after ${limited.headers.get("retry-after")}`);
     },
   },
   {

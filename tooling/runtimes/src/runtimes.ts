@@ -38,10 +38,21 @@ const targets: Record<RuntimeName, Target> = {
 
 /** Builds the packages the conformance suite imports (turbo's cache makes this cheap when nothing changed). */
 export function buildPackages(): void {
-  execFileSync("pnpm", ["turbo", "run", "build", "--filter=@goggles/core", "--output-logs=errors-only"], {
-    cwd: repoRoot,
-    stdio: "inherit",
-  });
+  execFileSync(
+    "pnpm",
+    [
+      "turbo",
+      "run",
+      "build",
+      "--filter=@goggles/core",
+      "--filter=@goggles/fetch",
+      "--output-logs=errors-only",
+    ],
+    {
+      cwd: repoRoot,
+      stdio: "inherit",
+    },
+  );
 }
 
 /** Bundles the conformance module for `runtime`; returns the bundle's path. */
