@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type BodyLimits, type Boundary, type BoundaryVerdict, emit, internalError } from "@goggles/core";
+import { fromNodeRequest, hasBody, streamConsumed } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
-import { fromNodeRequest, hasBody, streamConsumed } from "./node-request.js";
 import { whenResponded, writeProblem } from "./node-response.js";
 
 /** Options for `goggles()`. */

@@ -9,8 +9,8 @@ import {
   type Problem,
   problemBody,
 } from "@goggles/core";
+import { fromNodeRequest, hasBody, streamConsumed } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
-import { fromNodeRequest, hasBody, streamConsumed } from "./node-request.js";
 
 /** Options for `goggles()`. */
 export interface GogglesOptions {

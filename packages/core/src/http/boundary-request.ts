@@ -200,7 +200,12 @@ function toBytes(value: unknown): Uint8Array {
   throw new TypeError(`A request body chunk must be bytes or a string, got ${typeof value}.`);
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
+/** Joins chunks into one array (the only chunk itself when there is one). @internal */
+export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint8Array {
+  if (total === undefined) {
+    total = 0;
+    for (const chunk of chunks) total += chunk.byteLength;
+  }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);
   let offset = 0;
@@ -263,7 +268,7 @@ export function createBoundaryRequest(init: BoundaryRequestInit): BoundaryReques
           chunks.push(chunk);
           total += chunk.byteLength;
         }
-        return total === 0 ? EMPTY : concat(chunks, total);
+        return total === 0 ? EMPTY : concatBytes(chunks, total);
       })();
       return cached;
     },

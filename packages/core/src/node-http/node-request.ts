@@ -1,23 +1,50 @@
-// The Node `IncomingMessage` → `BoundaryRequest` conversion. @goggles/koa holds a copy of this file: sharing
-// ~60 lines would need a third published package (core must stay web-only), which costs users more than the
-// copy costs us. Keep the two in step.
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+// The Node `IncomingMessage` → `BoundaryRequest` conversion, written once for every Node adapter (Express, Koa,
+// plain node:http). It is typed structurally: core imports nothing from Node, so this subpath loads anywhere and
+// the main entry stays web-only.
+
+import type { Clock } from "../clock.js";
+import { ProblemError } from "../errors/goggles-error.js";
 import {
   type BodyLimits,
   type BodySource,
   type BoundaryRequest,
-  badRequest,
-  type Clock,
+  concatBytes,
   createBoundaryRequest,
   type HeaderReader,
-  ProblemError,
-} from "@goggles/core";
+} from "../http/boundary-request.js";
+import { badRequest } from "../problem.js";
+
+/** Request headers as Node gives them: lower-case names, repeated ones as arrays. */
+export type NodeHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The parts of Node's `http.IncomingMessage` the conversion reads; any `IncomingMessage` satisfies it.
+ *
+ * @example
+ * const asNode: NodeIncomingMessage = req; // req: import("node:http").IncomingMessage
+ */
+export interface NodeIncomingMessage {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: NodeHeaders;
+  readonly socket: { readonly remoteAddress?: string | undefined } | null;
+  readonly complete: boolean;
+  readonly readableEnded: boolean;
+  isPaused(): boolean;
+  pause(): unknown;
+  resume(): unknown;
+  read(): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's listener signatures differ per event.
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's listener signatures differ per event.
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
 
 /** What the conversion needs besides the request. */
 export interface NodeRequestInit {
-  /** The path as the client sent it (Express rewrites `req.url` under a mount point; pass `originalUrl`). */
+  /** The path as the client sent it (routers rewrite `req.url` under a mount point: pass Express's `req.originalUrl`, Koa's `ctx.originalUrl`). */
   path?: string | undefined;
-  /** Bytes an earlier body parser captured (`express.raw()`), read instead of the spent stream. */
+  /** Bytes an earlier body parser captured (Express's `express.raw()`), read instead of the spent stream. */
   captured?: Uint8Array | undefined;
   /** Builds the error thrown when a guard needs the body but an earlier parser consumed the stream. */
   consumed: () => Error;
@@ -42,10 +69,10 @@ function validHost(host: string): boolean {
 }
 
 /** The absolute URL the server saw: scheme of the socket, `Host` (when well-formed), the raw path. */
-function absoluteUrl(req: IncomingMessage, path: string): string {
+function absoluteUrl(req: NodeIncomingMessage, path: string): string {
   const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? "https" : "http";
   const host = req.headers.host;
-  const authority = host !== undefined && validHost(host) ? host : "localhost";
+  const authority = typeof host === "string" && validHost(host) ? host : "localhost";
   if (path.startsWith("/")) return `${scheme}://${authority}${path}`;
   try {
     return new URL(path).href; // absolute-form request target
@@ -58,7 +85,7 @@ function absoluteUrl(req: IncomingMessage, path: string): string {
  * Reads Node's header object in place (no copy per request): names are already lower case, repeated
  * headers are joined with ", ", and only own entries count, so `constructor` or `__proto__` read nothing.
  */
-function nodeHeaders(headers: IncomingHttpHeaders): HeaderReader {
+function nodeHeaders(headers: NodeHeaders): HeaderReader {
   return {
     get(name: string): string | null {
       const key = name.toLowerCase();
@@ -71,13 +98,13 @@ function nodeHeaders(headers: IncomingHttpHeaders): HeaderReader {
 }
 
 /** Whether something already read the stream (a body parser, or an earlier goggles middleware). */
-export function streamConsumed(req: IncomingMessage): boolean {
-  const r = req as IncomingMessage & { readableDidRead?: boolean; _body?: unknown };
+export function streamConsumed(req: NodeIncomingMessage): boolean {
+  const r = req as NodeIncomingMessage & { readableDidRead?: boolean; _body?: unknown };
   return r.readableEnded || r.readableDidRead === true || r._body === true;
 }
 
 /** Whether the request announces a body (`Content-Length` > 0 or `Transfer-Encoding`). */
-export function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: NodeIncomingMessage): boolean {
   const length = req.headers["content-length"];
   return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
@@ -90,7 +117,7 @@ const BATCH_BYTES = 64 * 1024;
  * wait. When the reader stops early (a 413), listeners are removed and the stream paused, never destroyed,
  * so the socket lives on to carry the answer. A client that goes away mid-body is its fault: a 400.
  */
-function chunksOf(req: IncomingMessage): AsyncIterableIterator<Uint8Array> {
+function chunksOf(req: NodeIncomingMessage): AsyncIterableIterator<Uint8Array> {
   let pending: Uint8Array[] = [];
   let size = 0;
   let ended = false;
@@ -147,7 +174,7 @@ function chunksOf(req: IncomingMessage): AsyncIterableIterator<Uint8Array> {
         });
       }
       if (pending.length > 0) {
-        const value = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending);
+        const value = pending.length === 1 ? (pending[0] as Uint8Array) : concatBytes(pending, size);
         pending = [];
         size = 0;
         return { done: false, value };
@@ -173,12 +200,12 @@ function chunksOf(req: IncomingMessage): AsyncIterableIterator<Uint8Array> {
  * bodies, which arrive with the headers). Taken from the stream's buffer at once, so the read needs no
  * deadline timer and no async iteration; the byte limit is still applied to the result.
  */
-function buffered(req: IncomingMessage): Uint8Array {
+function buffered(req: NodeIncomingMessage): Uint8Array {
   const chunks: Uint8Array[] = [];
   for (let chunk = req.read() as Uint8Array | null; chunk !== null; chunk = req.read() as Uint8Array | null) {
     chunks.push(chunk);
   }
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
 }
 
 /**
@@ -187,7 +214,7 @@ function buffered(req: IncomingMessage): Uint8Array {
  * @example
  * const request = fromNodeRequest(req, { consumed: () => new Error("body already read") });
  */
-export function fromNodeRequest(req: IncomingMessage, init: NodeRequestInit): BoundaryRequest {
+export function fromNodeRequest(req: NodeIncomingMessage, init: NodeRequestInit): BoundaryRequest {
   const body = (): BodySource => {
     if (init.captured !== undefined) return init.captured;
     if (streamConsumed(req)) throw init.consumed();
