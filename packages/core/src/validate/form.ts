@@ -1,11 +1,9 @@
 import { DEFAULT_MAX_BODY_BYTES } from "../http/boundary-request.js";
 import type { Guard } from "../http/guard.js";
-import { pass } from "../verdict.js";
+import { type BodyPipeline, checkBody } from "./body-guard.js";
 import type { BodyOf } from "./json.js";
 import { type FormFields, type ParseFormOptions, parseForm } from "./parse-form.js";
-import { readBody } from "./read-body.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
-import { validate } from "./validate.js";
 
 /** Options for the `form()` guard. */
 export interface FormOptions<S extends StandardSchemaV1 | undefined = undefined, Name extends string = "body">
@@ -42,30 +40,19 @@ export function form<S extends StandardSchemaV1 | undefined = undefined, const N
     ...(options.maxFieldBytes === undefined ? {} : { maxFieldBytes: options.maxFieldBytes }),
     ...(options.protoAction === undefined ? {} : { protoAction: options.protoAction }),
   };
-  const schema = options.schema;
+  // Built once per guard: a request allocates nothing for its pipeline.
+  const pipeline: BodyPipeline = {
+    accepts: (essence) => essence === "application/x-www-form-urlencoded",
+    expected: "application/x-www-form-urlencoded",
+    maxBytes,
+    readTimeoutMs: options.readTimeoutMs,
+    parse: (bytes) => parseForm(bytes, parseOptions),
+    invalidReason: "invalid_form",
+    schema: options.schema,
+    maxIssues: options.maxIssues,
+  };
   return {
     name,
-    async check(input) {
-      const body = await readBody(input, {
-        accepts: (essence) => essence === "application/x-www-form-urlencoded",
-        expected: "application/x-www-form-urlencoded",
-        maxBytes,
-        readTimeoutMs: options.readTimeoutMs,
-      });
-      if (!body.ok) return body;
-      const parsed = parseForm(body.value, parseOptions);
-      if (!parsed.ok) {
-        const status = parsed.problem.status;
-        input.emit({ type: "body_rejected", reason: status === 413 ? "too_large" : "invalid_form", status });
-        return parsed;
-      }
-      if (schema === undefined) return pass(parsed.value as Out);
-      const verdict = await validate(schema, parsed.value, {
-        source: "body",
-        onEvent: input.emit,
-        ...(options.maxIssues === undefined ? {} : { maxIssues: options.maxIssues }),
-      });
-      return verdict.ok ? pass(verdict.value as Out) : verdict;
-    },
+    check: (input) => checkBody<Out>(input, pipeline),
   };
 }

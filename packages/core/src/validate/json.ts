@@ -1,10 +1,8 @@
 import { DEFAULT_MAX_BODY_BYTES } from "../http/boundary-request.js";
 import type { Guard } from "../http/guard.js";
-import { pass } from "../verdict.js";
+import { type BodyPipeline, checkBody } from "./body-guard.js";
 import { type ParseJsonOptions, parseJson } from "./parse-json.js";
-import { readBody } from "./read-body.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
-import { validate } from "./validate.js";
 
 /** What a body guard puts on the context: the schema's output type, or `unknown` without a schema. */
 export type BodyOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : unknown;
@@ -56,30 +54,19 @@ export function json<S extends StandardSchemaV1 | undefined = undefined, const N
     ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
     ...(options.protoAction === undefined ? {} : { protoAction: options.protoAction }),
   };
-  const schema = options.schema;
+  // Built once per guard: a request allocates nothing for its pipeline.
+  const pipeline: BodyPipeline = {
+    accepts: isJsonMediaType,
+    expected: "application/json",
+    maxBytes,
+    readTimeoutMs: options.readTimeoutMs,
+    parse: (bytes) => parseJson(bytes, parseOptions),
+    invalidReason: "invalid_json",
+    schema: options.schema,
+    maxIssues: options.maxIssues,
+  };
   return {
     name,
-    async check(input) {
-      const body = await readBody(input, {
-        accepts: isJsonMediaType,
-        expected: "application/json",
-        maxBytes,
-        readTimeoutMs: options.readTimeoutMs,
-      });
-      if (!body.ok) return body;
-      const parsed = parseJson(body.value, parseOptions);
-      if (!parsed.ok) {
-        const status = parsed.problem.status;
-        input.emit({ type: "body_rejected", reason: status === 413 ? "too_large" : "invalid_json", status });
-        return parsed;
-      }
-      if (schema === undefined) return pass(parsed.value as BodyOf<S>);
-      const verdict = await validate(schema, parsed.value, {
-        source: "body",
-        onEvent: input.emit,
-        ...(options.maxIssues === undefined ? {} : { maxIssues: options.maxIssues }),
-      });
-      return verdict.ok ? pass(verdict.value as BodyOf<S>) : verdict;
-    },
+    check: (input) => checkBody<BodyOf<S>>(input, pipeline),
   };
 }
