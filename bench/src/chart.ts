@@ -11,14 +11,18 @@ export interface ChartRow {
 const escapeXml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Width in px of a 12 px system-ui label: an upper bound per character, so no label is ever cut. */
+const labelPixels = (s: string) => Math.ceil(s.length * 6.6);
+
+const labelOf = (row: ChartRow) => `${row.suite}: ${row.label}`;
 
 /**
  * @example
  * writeFileSync("docs/bench.svg", renderChart(rows, "2026-11-25 · AMD EPYC × 2 · Node v20.20.2"));
  */
 export function renderChart(rows: readonly ChartRow[], caption: string): string {
-  const labelWidth = 540;
+  // As wide as the longest label needs (labels used to be clipped at ~86 characters).
+  const labelWidth = Math.max(320, ...rows.map((row) => labelPixels(labelOf(row)) + 16));
   const plotWidth = 420;
   const rowHeight = 22;
   const top = 46;
@@ -49,7 +53,7 @@ export function renderChart(rows: readonly ChartRow[], caption: string): string 
     const x0 = x(Math.min(1, row.speedup));
     const x1 = x(Math.max(1, row.speedup));
     parts.push(
-      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(clip(`${row.suite}: ${row.label}`, 86))}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(labelOf(row))}</text>`,
       `<rect x="${x0}" y="${y + 4}" width="${Math.max(1, x1 - x0)}" height="${rowHeight - 8}" fill="${color}" rx="2"/>`,
       `<text x="${x1 + 6}" y="${y + 15}" fill="#222">${row.speedup.toFixed(2)}×${met === false ? " (target missed)" : ""}</text>`,
     );
