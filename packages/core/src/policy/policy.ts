@@ -33,9 +33,9 @@ export interface Policy<R = never> {
   execute<T>(fn: PolicyFn<T>, options?: ExecuteOptions): Promise<T | R>;
   /**
    * Type-only: what the policy may answer with instead of the work's result, so that `wrap()` can add it
-   * up. Never set at run time.
+   * up. Boxed so that an answer of `undefined` survives the optional member. Never set at run time.
    */
-  readonly "~answers"?: R;
+  readonly "~answers"?: { readonly answer: R };
 }
 
 const ROOT: PolicyContext = Object.freeze({ signal: undefined, attempt: 0 });

@@ -10,9 +10,9 @@ import {
 /**
  * What a policy may answer with besides the call's own result (a fallback's value), read from its type-only
  * `~answers` member: `P extends Policy<infer R>` would infer `unknown` from interfaces that extend `Policy`,
- * since their `execute` is generic. (A fallback whose only answer is `undefined` adds nothing to the type.)
+ * since their `execute` is generic. The member is boxed, so a fallback answering `undefined` still counts.
  */
-type Extra<P> = P extends { readonly "~answers"?: infer R } ? Exclude<R, undefined> : never;
+type Extra<P> = P extends { readonly "~answers"?: { readonly answer: infer R } } ? R : never;
 
 /**
  * Composes policies into one; the first given is the outermost, as in cockatiel and Polly. One context
