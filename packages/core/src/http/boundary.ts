@@ -117,7 +117,7 @@ function build<Ctx extends object, Early extends Replied>(
             `guard "${guard.name}" returned ${result === null ? "null" : typeof result}, not a verdict`,
           );
         }
-        const invalid = "reply" in result ? replyError(result.reply) : undefined;
+        const invalid = !result.ok && "reply" in result ? replyError(result.reply) : undefined;
         if (invalid !== undefined) throw new TypeError(`guard "${guard.name}" replied with ${invalid}`);
       } catch (error) {
         if (isProblemError(error)) {
