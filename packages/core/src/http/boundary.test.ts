@@ -1,10 +1,17 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ProblemError } from "../errors/goggles-error.js";
 import type { GogglesEvent } from "../events.js";
-import { badRequest, conflict, contentTooLarge, tooManyRequests, unauthorized } from "../problem.js";
+import {
+  badRequest,
+  conflict,
+  contentTooLarge,
+  type Problem,
+  tooManyRequests,
+  unauthorized,
+} from "../problem.js";
 import { FakeClock } from "../testing/fake-clock.js";
-import { fail, pass, type Replied, reply } from "../verdict.js";
-import { type BaseContext, type BoundaryVerdict, boundary } from "./boundary.js";
+import { fail, pass, type Replied, type Reply, reply } from "../verdict.js";
+import { type BaseContext, boundary } from "./boundary.js";
 import { createBoundaryRequest } from "./boundary-request.js";
 import type { Guard, HandlerOutcome } from "./guard.js";
 
@@ -261,14 +268,14 @@ describe("boundary", () => {
 
   it("types replies into the verdict only when a guard may reply", () => {
     const plain = boundary().use({ name: "a", check: () => pass(1) });
-    expectTypeOf<Awaited<ReturnType<typeof plain>>>().toEqualTypeOf<
-      BoundaryVerdict<BaseContext & { readonly a: number }>
-    >();
+    type Plain = Awaited<ReturnType<typeof plain>>;
+    expectTypeOf<Extract<Plain, { reply: unknown }>>().toBeNever();
+    expectTypeOf<Extract<Plain, { ok: false }>["problem"]>().toEqualTypeOf<Problem>();
     const acknowledging: Guard<"ack", number, object, Replied> = { name: "ack", check: () => reply(204) };
     const replying = plain.use(acknowledging).use({ name: "b", check: () => pass("b") });
-    expectTypeOf<Awaited<ReturnType<typeof replying>>>().toEqualTypeOf<
-      BoundaryVerdict<BaseContext & { readonly a: number; readonly ack: number; readonly b: string }, Replied>
-    >();
+    type Replying = Awaited<ReturnType<typeof replying>>;
+    expectTypeOf<Extract<Replying, { reply: unknown }>["reply"]>().toEqualTypeOf<Reply>();
+    expectTypeOf<Extract<Replying, { ok: true }>["value"]["b"]>().toEqualTypeOf<string>();
   });
 
   it("answers a reply that is an error status, or a bodiless status with a body, as a guard bug (500)", async () => {
