@@ -333,8 +333,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       const before = api.webhooksHandled;
       const reply = await hook(paid, signed);
       return {
-        ...status(reply, 200, api.webhooksHandled === before),
-        got: `${reply.status} ${reply.body?.reason ?? ""}`,
+        ...status(reply, 200, api.webhooksHandled === before && reply.body?.duplicate === true),
+        got: `${reply.status}${reply.body?.duplicate === true ? " duplicate acknowledged" : ""}`,
       };
     });
     await step("POST /webhooks/payments  forged signature", "401", async () => {

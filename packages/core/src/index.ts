@@ -31,6 +31,7 @@ export {
   DEFAULT_READ_TIMEOUT_MS,
   fromRequest,
 } from "./http/boundary-request.js";
+export { earlyResponse } from "./http/early-response.js";
 export type { AfterHook, Guard, GuardInput, GuardResult, HandlerOutcome } from "./http/guard.js";
 export type { Problem, ProblemInit, ProblemStatus } from "./problem.js";
 export {
@@ -50,9 +51,9 @@ export {
   unprocessableContent,
   unsupportedMediaType,
 } from "./problem.js";
-export type { Failure, Success, Verdict } from "./verdict.js";
+export type { Failure, Replied, Reply, Success, Verdict } from "./verdict.js";
 // Verdicts and problems
-export { fail, pass } from "./verdict.js";
+export { fail, pass, reply } from "./verdict.js";
 
 // ── Client IP and filters ──────────────────────────────────────────────────────────────────────
 

@@ -1,4 +1,4 @@
-import type { BaseContext, Boundary } from "@goggles/core";
+import type { BaseContext, Boundary, Replied } from "@goggles/core";
 
 /**
  * The context a boundary proves, from its type.
@@ -6,7 +6,7 @@ import type { BaseContext, Boundary } from "@goggles/core";
  * @example
  * type ApiContext = ContextOf<typeof protect>; // { ip; limit; key; body }
  */
-export type ContextOf<B> = B extends Boundary<infer Ctx> ? Ctx : never;
+export type ContextOf<B> = B extends Boundary<infer Ctx, Replied> ? Ctx : never;
 
 /**
  * Register your boundary's context to type `req.goggles` everywhere (one declaration per app):

@@ -1,8 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type BodyLimits, type Boundary, type BoundaryVerdict, emit, internalError } from "@goggles/core";
+import {
+  type BodyLimits,
+  type Boundary,
+  type BoundaryVerdict,
+  emit,
+  internalError,
+  type Replied,
+} from "@goggles/core";
 import { fromNodeRequest, hasBody, streamConsumed } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
-import { whenResponded, writeProblem } from "./node-response.js";
+import { whenResponded, writeProblem, writeReply } from "./node-response.js";
 
 /** Options for `goggles()`. */
 export interface GogglesOptions {
@@ -39,7 +46,8 @@ const defaultOnError = (error: Error): void => console.error(error);
 
 /**
  * Express 4/5 middleware: runs the boundary on each request. A refusal is answered with its problem
- * (`application/problem+json`, with `Retry-After`/`RateLimit`… headers); on success the typed context is on
+ * (`application/problem+json`, with `Retry-After`/`RateLimit`… headers), a guard's early reply (a duplicate
+ * webhook's 200) as given; on success the typed context is on
  * `req.goggles`, the success headers are set, and `next()` runs. Guards' `after` hooks run once the
  * response is sent. goggles reads the raw body itself (or the Buffer `express.raw()` captured); it does
  * not read Express's `trust proxy` setting: give the boundary its own `trustProxy`.
@@ -49,7 +57,7 @@ const defaultOnError = (error: Error): void => console.error(error);
  * app.post("/orders", goggles(protect), (req, res) => res.json(save(req.goggles.body)));
  */
 export function goggles<Ctx extends object>(
-  protect: Boundary<Ctx>,
+  protect: Boundary<Ctx, Replied>,
   options: GogglesOptions = {},
 ): GogglesMiddleware {
   const onError = options.onError ?? defaultOnError;
@@ -71,10 +79,12 @@ export function goggles<Ctx extends object>(
       clock,
     });
 
-    const respond = (verdict: BoundaryVerdict<Ctx>): void => {
+    const respond = (verdict: BoundaryVerdict<Ctx, Replied>): void => {
       if (misuse !== undefined) onError(misuse);
       if (!verdict.ok) {
-        writeProblem(res, verdict.problem, hasBody(req) && !req.readableEnded && captured === undefined);
+        const close = hasBody(req) && !req.readableEnded && captured === undefined;
+        if ("reply" in verdict) writeReply(res, verdict.reply, close);
+        else writeProblem(res, verdict.problem, close);
         return;
       }
       if (verdict.headers !== undefined) {

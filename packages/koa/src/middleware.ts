@@ -8,6 +8,8 @@ import {
   internalError,
   type Problem,
   problemBody,
+  type Replied,
+  type Reply,
 } from "@goggles/core";
 import { fromNodeRequest, hasBody, streamConsumed } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
@@ -32,6 +34,7 @@ export interface KoaContextLike {
   body: unknown;
   type: string;
   set(fields: Record<string, string>): void;
+  remove(field: string): void;
 }
 
 /**
@@ -59,6 +62,22 @@ function respondWithProblem(ctx: KoaContextLike, problem: Problem, close: boolea
   ctx.body = JSON.stringify(problemBody(problem));
 }
 
+/** Sends a guard's early reply (a duplicate webhook's 200): status, headers, and the body as JSON if any. */
+function respondWithReply(ctx: KoaContextLike, reply: Reply, close: boolean): void {
+  ctx.status = reply.status;
+  const headers: Record<string, string> = { "cache-control": "no-store", ...reply.headers };
+  if (close) headers.connection = "close";
+  ctx.set(headers);
+  if (reply.body === undefined) {
+    // Koa turns a null body into a 204 unless the status is already bodiless: send an empty one instead.
+    ctx.body = "";
+    ctx.remove("content-type");
+    return;
+  }
+  if (reply.headers?.["content-type"] === undefined) ctx.type = "application/json";
+  ctx.body = JSON.stringify(reply.body);
+}
+
 /** Calls `done` once, when the response was sent (its status) or the connection closed first. */
 function whenResponded(res: ServerResponse, done: (outcome: HandlerOutcome) => void): void {
   let called = false;
@@ -75,7 +94,8 @@ function whenResponded(res: ServerResponse, done: (outcome: HandlerOutcome) => v
 
 /**
  * Koa 2/3 middleware: runs the boundary on each request. A refusal is answered with its problem
- * (`application/problem+json`, with `Retry-After`/`RateLimit`… headers) and stops the chain; on success the
+ * (`application/problem+json`, with `Retry-After`/`RateLimit`… headers) and stops the chain, as does a
+ * guard's early reply (a duplicate webhook's 200), sent as given; on success the
  * typed context is on `ctx.state.goggles`, the success headers are set, and the next middleware runs.
  * Guards' `after` hooks run once the response is sent. goggles reads the raw body itself, so webhooks
  * verify without body-parser tricks; Koa's `app.proxy` is not read: give the boundary its own `trustProxy`.
@@ -85,7 +105,7 @@ function whenResponded(res: ServerResponse, done: (outcome: HandlerOutcome) => v
  * router.post("/hooks/stripe", goggles(protect), (ctx) => { handle(ctx.state.goggles.webhook); ctx.status = 204; });
  */
 export function goggles<Ctx extends object>(
-  protect: Boundary<Ctx>,
+  protect: Boundary<Ctx, Replied>,
   options: GogglesOptions = {},
 ): GogglesMiddleware<Ctx> {
   const onError = options.onError ?? defaultOnError;
@@ -104,7 +124,7 @@ export function goggles<Ctx extends object>(
       limits: options.limits,
       clock,
     });
-    let verdict: BoundaryVerdict<Ctx>;
+    let verdict: BoundaryVerdict<Ctx, Replied>;
     try {
       verdict = await protect(request);
     } catch (error) {
@@ -118,7 +138,9 @@ export function goggles<Ctx extends object>(
     }
     if (misuse !== undefined) onError(misuse);
     if (!verdict.ok) {
-      respondWithProblem(ctx, verdict.problem, hasBody(req) && !req.readableEnded);
+      const close = hasBody(req) && !req.readableEnded;
+      if ("reply" in verdict) respondWithReply(ctx, verdict.reply, close);
+      else respondWithProblem(ctx, verdict.problem, close);
       return;
     }
     if (verdict.headers !== undefined) ctx.set({ ...verdict.headers });

@@ -64,7 +64,7 @@ describe.skipIf(!url).each(driverCases)("redisReplayStore over $name", (driverCa
     expect((await protect(await make())).ok).toBe(false); // in flight: 409
     await first.after({ status: 200 });
     const again = await protect(await make());
-    expect(again).toMatchObject({ ok: false, problem: { status: 200 } });
+    expect(again).toMatchObject({ ok: false, reply: { status: 200, body: { duplicate: true } } });
   });
 });
 

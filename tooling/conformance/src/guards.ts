@@ -5,7 +5,10 @@ import {
   type Guard,
   json,
   MemoryReplayStore,
+  pass,
+  type Replied,
   rateLimit,
+  reply,
   signWebhook,
   standardWebhooks,
   webhook,
@@ -54,6 +57,28 @@ export async function signTestDelivery(id: string, payload: string): Promise<Rec
 /** The real `webhook()` guard: Standard Webhooks over the raw body; a processed delivery is acknowledged (200). */
 export function testWebhook() {
   return webhook(provider, { name: "hook", replay: new MemoryReplayStore(), maxBodyBytes: BODY_LIMIT });
+}
+
+/**
+ * A guard that answers early, not as an error, when `x-early` asks it to: `empty` → 200 without a body,
+ * `see-other` → 303 with a `Location`, `json` → 202 with a JSON body. Otherwise it passes, adding a header.
+ */
+export function earlyGuard(): Guard<"early", true, object, Replied> {
+  return {
+    name: "early",
+    check: ({ request }) => {
+      switch (request.headers.get("x-early")) {
+        case "empty":
+          return reply(200, { headers: { "x-early": "empty" } });
+        case "see-other":
+          return reply(303, { headers: { location: "/elsewhere" } });
+        case "json":
+          return reply(202, { body: { queued: true }, headers: { "x-early": "json" } });
+        default:
+          return pass(true as const, { "x-early": "passed" });
+      }
+    },
+  };
 }
 
 /** A guard with a bug: it throws a plain error carrying a secret. */

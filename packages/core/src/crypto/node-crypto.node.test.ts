@@ -52,4 +52,30 @@ describe("node:crypto backend", () => {
     expect(node.timingSafeEqual(Uint8Array.of(1, 2), Uint8Array.of(1))).toBe(false);
     expect(node.randomBytes(5)).toHaveLength(5);
   });
+
+  it("compares any lengths, below and above the reused compare area, one after another, exactly", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 80 }).map((a) => [a, a.slice()] as const),
+            fc.tuple(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 80 })),
+            fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 80 }), fc.nat()).map(([a, i]) => {
+              const b = a.slice();
+              b[i % b.length] = ((b[i % b.length] as number) + 1) & 255;
+              return [a, b] as const;
+            }),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (pairs) => {
+          for (const [a, b] of pairs) {
+            const before = [toHex(a), toHex(b)];
+            expect(node.timingSafeEqual(a, b)).toBe(toHex(a) === toHex(b));
+            expect([toHex(a), toHex(b)]).toEqual(before);
+          }
+        },
+      ),
+    );
+  });
 });

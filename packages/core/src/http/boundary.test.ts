@@ -1,9 +1,16 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ProblemError } from "../errors/goggles-error.js";
 import type { GogglesEvent } from "../events.js";
-import { badRequest, conflict, contentTooLarge, tooManyRequests, unauthorized } from "../problem.js";
+import {
+  badRequest,
+  conflict,
+  contentTooLarge,
+  type Problem,
+  tooManyRequests,
+  unauthorized,
+} from "../problem.js";
 import { FakeClock } from "../testing/fake-clock.js";
-import { fail, pass } from "../verdict.js";
+import { fail, pass, type Replied, type Reply, reply } from "../verdict.js";
 import { type BaseContext, boundary } from "./boundary.js";
 import { createBoundaryRequest } from "./boundary-request.js";
 import type { Guard, HandlerOutcome } from "./guard.js";
@@ -221,6 +228,68 @@ describe("boundary", () => {
     const v = await thrower(request());
     expect(!v.ok && v.problem).toEqual(conflict({ detail: "Still processing." }));
     expect(!v.ok && v.problem).not.toEqual(contentTooLarge());
+  });
+
+  it("answers with a guard's reply: no handler, earlier headers added (the reply's own win), hooks run with its status", async () => {
+    const calls: string[] = [];
+    const acknowledge: Guard<"ack", never, object, Replied> = {
+      name: "ack",
+      check: () => ({
+        ...reply(200, { body: { duplicate: true }, headers: { "x-a": "reply" } }),
+        after: (o) => void calls.push(`ack:${o.status}`),
+      }),
+    };
+    const later = {
+      name: "later",
+      check: () => {
+        calls.push("later ran");
+        return pass(1);
+      },
+    };
+    const protect = boundary()
+      .use({
+        name: "limit",
+        check: () => ({
+          ...pass(1, { ratelimit: "r=9", "x-a": "limit" }),
+          after: (o) => void calls.push(`limit:${o.status}`),
+        }),
+      })
+      .use(acknowledge)
+      .use(later);
+    const verdict = await protect(request());
+    expect(verdict).toMatchObject({
+      ok: false,
+      reply: { status: 200, body: { duplicate: true }, headers: { ratelimit: "r=9", "x-a": "reply" } },
+    });
+    expect(calls).toEqual(["ack:200", "limit:200"]);
+    await verdict.after({ status: 500 });
+    expect(calls).toHaveLength(2);
+  });
+
+  it("types replies into the verdict only when a guard may reply", () => {
+    const plain = boundary().use({ name: "a", check: () => pass(1) });
+    type Plain = Awaited<ReturnType<typeof plain>>;
+    expectTypeOf<Extract<Plain, { reply: unknown }>>().toBeNever();
+    expectTypeOf<Extract<Plain, { ok: false }>["problem"]>().toEqualTypeOf<Problem>();
+    const acknowledging: Guard<"ack", number, object, Replied> = { name: "ack", check: () => reply(204) };
+    const replying = plain.use(acknowledging).use({ name: "b", check: () => pass("b") });
+    type Replying = Awaited<ReturnType<typeof replying>>;
+    expectTypeOf<Extract<Replying, { reply: unknown }>["reply"]>().toEqualTypeOf<Reply>();
+    expectTypeOf<Extract<Replying, { ok: true }>["value"]["b"]>().toEqualTypeOf<string>();
+  });
+
+  it("answers a reply that is an error status, or a bodiless status with a body, as a guard bug (500)", async () => {
+    const events: GogglesEvent[] = [];
+    for (const bad of [{ status: 401 }, { status: 204, body: "x" }, { status: 99.5 }, { status: "200" }]) {
+      const protect = boundary({ onEvent: (e) => events.push(e) }).use({
+        name: "bad",
+        check: () => ({ ok: false, reply: bad }) as Replied,
+      } as Guard<"bad", never, object, Replied>);
+      const verdict = await protect(request());
+      expect(!verdict.ok && "problem" in verdict && verdict.problem.status, JSON.stringify(bad)).toBe(500);
+    }
+    expect(events).toHaveLength(4);
+    expect(events[0]).toEqual({ type: "guard_error", guard: "bad", errorName: "TypeError" });
   });
 
   it("refuses duplicate, reserved and empty guard names when the chain is built", () => {

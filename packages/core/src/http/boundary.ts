@@ -2,7 +2,7 @@ import { type Clock, systemClock } from "../clock.js";
 import { isProblemError } from "../errors/goggles-error.js";
 import { type EventHandler, emit, type GogglesEvent } from "../events.js";
 import { internalError, type Problem } from "../problem.js";
-import type { Failure, Success } from "../verdict.js";
+import { type Failure, type Replied, type Reply, replyError, type Success } from "../verdict.js";
 import type { BoundaryRequest } from "./boundary-request.js";
 import { clientIp, compileTrustProxy, type ProxyHeader, type TrustProxy } from "./client-ip.js";
 import type { AfterHook, Guard, GuardInput, GuardResult, HandlerOutcome } from "./guard.js";
@@ -26,11 +26,12 @@ export interface BaseContext {
 }
 
 /**
- * A boundary's answer: the typed context (with headers to set) or a problem to send. `after(outcome)` must
- * be called by the adapter once the handler finished; on a failed verdict the boundary already ran the
- * hooks of the guards that had passed, with the problem's status.
+ * A boundary's answer: the typed context (with headers to set), a problem to send, or a guard's early
+ * reply to send instead of running the handler (`earlyResponse` turns either into a `Response`).
+ * `after(outcome)` must be called by the adapter once the handler finished; when the handler does not run,
+ * the boundary already ran the hooks of the guards that had passed, with the problem's or reply's status.
  */
-export type BoundaryVerdict<Ctx> = (Success<Ctx> | Failure) & {
+export type BoundaryVerdict<Ctx, Early extends Replied = never> = (Success<Ctx> | Failure | Early) & {
   readonly after: (outcome: HandlerOutcome) => Promise<void>;
 };
 
@@ -38,17 +39,23 @@ export type BoundaryVerdict<Ctx> = (Success<Ctx> | Failure) & {
  * A chain of guards, callable on a request. `.use(guard)` returns a new boundary whose context type also
  * holds what that guard proves.
  */
-export interface Boundary<Ctx extends object> {
-  (request: BoundaryRequest): Promise<BoundaryVerdict<Ctx>>;
+export interface Boundary<Ctx extends object, Early extends Replied = never> {
+  (request: BoundaryRequest): Promise<BoundaryVerdict<Ctx, Early>>;
   /** Adds a guard that runs after the ones already added. */
-  use<Name extends string, Out>(guard: Guard<Name, Out, Ctx>): Boundary<Ctx & { readonly [K in Name]: Out }>;
+  use<Name extends string, Out>(
+    guard: Guard<Name, Out, Ctx>,
+  ): Boundary<Ctx & { readonly [K in Name]: Out }, Early>;
+  /** Adds a guard that may answer requests itself (`reply`): the boundary's verdicts now include replies. */
+  use<Name extends string, Out>(
+    guard: Guard<Name, Out, Ctx, Replied>,
+  ): Boundary<Ctx & { readonly [K in Name]: Out }, Replied>;
   /** The names of the guards, in order. */
   readonly guards: readonly string[];
   readonly options: Readonly<BoundaryOptions>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: guards of every shape are stored side by side.
-type AnyGuard = Guard<string, any, any>;
+type AnyGuard = Guard<string, any, any, Replied>;
 
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -78,26 +85,30 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
 
-function withHeaders(problem: Problem, headers: Record<string, string> | undefined): Problem {
-  if (headers === undefined) return problem;
-  return { ...problem, headers: { ...headers, ...problem.headers } };
+/** Adds the headers of the guards that passed (`RateLimit`…); the problem's or reply's own win. */
+function withHeaders<T extends Problem | Reply>(answer: T, headers: Record<string, string> | undefined): T {
+  if (headers === undefined) return answer;
+  return { ...answer, headers: { ...headers, ...answer.headers } };
 }
 
-function build<Ctx extends object>(options: BoundaryOptions, guards: readonly AnyGuard[]): Boundary<Ctx> {
+function build<Ctx extends object, Early extends Replied>(
+  options: BoundaryOptions,
+  guards: readonly AnyGuard[],
+): Boundary<Ctx, Early> {
   const clock = options.clock ?? systemClock;
   const report = (event: GogglesEvent) => emit(options.onEvent, event);
   const { trustProxy, proxyHeader } = options;
   compileTrustProxy(trustProxy); // a bad setting fails here, at start-up, not on the first request
   const ipOptions = proxyHeader === undefined ? { trustProxy } : { trustProxy, proxyHeader };
 
-  const run = async (request: BoundaryRequest): Promise<BoundaryVerdict<Ctx>> => {
+  const run = async (request: BoundaryRequest): Promise<BoundaryVerdict<Ctx, Replied>> => {
     const context: Record<string, unknown> = { ip: clientIp(request, ipOptions) };
     const input: GuardInput<Record<string, unknown>> = { request, context, clock, emit: report };
     let headers: Record<string, string> | undefined;
     let hooks: AfterHook[] | undefined;
     let hookNames: string[] | undefined;
     for (const guard of guards) {
-      let result: GuardResult<unknown>;
+      let result: GuardResult<unknown, Replied>;
       try {
         const out = guard.check(input);
         result = isPromiseLike(out) ? await out : out;
@@ -106,6 +117,8 @@ function build<Ctx extends object>(options: BoundaryOptions, guards: readonly An
             `guard "${guard.name}" returned ${result === null ? "null" : typeof result}, not a verdict`,
           );
         }
+        const invalid = !result.ok && "reply" in result ? replyError(result.reply) : undefined;
+        if (invalid !== undefined) throw new TypeError(`guard "${guard.name}" replied with ${invalid}`);
       } catch (error) {
         if (isProblemError(error)) {
           result = { ok: false, problem: error.problem };
@@ -121,10 +134,15 @@ function build<Ctx extends object>(options: BoundaryOptions, guards: readonly An
         hookNames.push(guard.name);
       }
       if (!result.ok) {
+        const stop: BoundaryVerdict<Ctx, Replied> =
+          "reply" in result
+            ? { ok: false, reply: withHeaders(result.reply, headers), after: noAfter }
+            : { ok: false, problem: withHeaders(result.problem, headers), after: noAfter };
         if (hooks !== undefined) {
-          await runAfterHooks(hooks, report, hookNames as string[])({ status: result.problem.status });
+          const status = "reply" in stop ? stop.reply.status : stop.problem.status;
+          await runAfterHooks(hooks, report, hookNames as string[])({ status });
         }
-        return { ok: false, problem: withHeaders(result.problem, headers), after: noAfter };
+        return stop;
       }
       context[guard.name] = result.value;
       if (result.headers !== undefined)
@@ -137,7 +155,7 @@ function build<Ctx extends object>(options: BoundaryOptions, guards: readonly An
   };
 
   return Object.assign(run, {
-    use<Name extends string, Out>(guard: Guard<Name, Out, Ctx>) {
+    use<Name extends string, Out>(guard: Guard<Name, Out, Ctx, Replied>) {
       if (guards.some((g) => g.name === guard.name)) {
         throw new TypeError(
           `boundary: a guard named "${guard.name}" is already in use; give the second one another name (option \`name\`).`,
@@ -150,11 +168,11 @@ function build<Ctx extends object>(options: BoundaryOptions, guards: readonly An
       if (typeof guard.check !== "function") {
         throw new TypeError(`boundary: the guard "${guard.name}" has no check function.`);
       }
-      return build<Ctx & { readonly [K in Name]: Out }>(options, [...guards, guard as AnyGuard]);
+      return build<Ctx & { readonly [K in Name]: Out }, Replied>(options, [...guards, guard as AnyGuard]);
     },
     guards: guards.map((g) => g.name),
     options,
-  }) as Boundary<Ctx>;
+  }) as unknown as Boundary<Ctx, Early>;
 }
 
 /**
@@ -167,9 +185,9 @@ function build<Ctx extends object>(options: BoundaryOptions, guards: readonly An
  *   .use(apiKey({ lookup }))
  *   .use(json({ schema: Enrolment }));
  * const verdict = await protect(fromRequest(request));
- * if (!verdict.ok) return problemResponse(verdict.problem);
+ * if (!verdict.ok) return earlyResponse(verdict); // a problem, or a guard's reply
  * verdict.value.body; // typed by the schema
  */
 export function boundary(options: BoundaryOptions = {}): Boundary<BaseContext> {
-  return build<BaseContext>(options, []);
+  return build<BaseContext, never>(options, []);
 }

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { GogglesEvent } from "../events.js";
-import type { Failure, Success } from "../verdict.js";
+import type { Failure, Replied, Success } from "../verdict.js";
 import type { BoundaryRequest } from "./boundary-request.js";
 
 /** How the handler finished, as reported to `after` hooks: its status, and the error if it threw. */
@@ -17,8 +17,14 @@ export interface HandlerOutcome {
  */
 export type AfterHook = (outcome: HandlerOutcome) => void | Promise<void>;
 
-/** What a guard returns: a verdict, optionally with an `after` hook. */
-export type GuardResult<T> = (Success<T> | Failure) & { readonly after?: AfterHook };
+/**
+ * What a guard returns, optionally with an `after` hook: a proof (`pass`), a refusal (`fail`), or, for a
+ * guard declared with `Early = Replied`, an early answer that is not an error (`reply`), such as 200 for a
+ * webhook delivery already processed.
+ */
+export type GuardResult<T, Early extends Replied = never> = (Success<T> | Failure | Early) & {
+  readonly after?: AfterHook;
+};
 
 /** What a guard is given: the request, what earlier guards proved, and the boundary's clock and events. */
 export interface GuardInput<Ctx> {
@@ -32,7 +38,9 @@ export interface GuardInput<Ctx> {
 
 /**
  * An inbound policy: checks a request and either proves something (written to the context under `name`)
- * or refuses it with a problem. `Needs` is the context it requires from earlier guards.
+ * or refuses it with a problem. `Needs` is the context it requires from earlier guards. A guard that may
+ * also answer a request itself, without an error (`reply`), says so with `Early = Replied`; boundaries
+ * using it then return replies too, and their callers must handle them.
  *
  * @example
  * const tenant: Guard<"tenant", string> = {
@@ -43,7 +51,12 @@ export interface GuardInput<Ctx> {
  *   },
  * };
  */
-export interface Guard<Name extends string, Out, Needs extends object = object> {
+export interface Guard<
+  Name extends string,
+  Out,
+  Needs extends object = object,
+  Early extends Replied = never,
+> {
   readonly name: Name;
-  readonly check: (input: GuardInput<Needs>) => GuardResult<Out> | Promise<GuardResult<Out>>;
+  readonly check: (input: GuardInput<Needs>) => GuardResult<Out, Early> | Promise<GuardResult<Out, Early>>;
 }

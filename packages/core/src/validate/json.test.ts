@@ -2,8 +2,9 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
 import { defineAdapter } from "../adapt/define-adapter.js";
 import type { GogglesEvent } from "../events.js";
-import { boundary } from "../http/boundary.js";
+import { type BaseContext, boundary } from "../http/boundary.js";
 import { type BodySource, createBoundaryRequest } from "../http/boundary-request.js";
+import type { Guard } from "../http/guard.js";
 import { json } from "./json.js";
 
 const Order = z.object({
@@ -21,7 +22,7 @@ function post(body: BodySource | (() => BodySource), headers: Record<string, str
   });
 }
 
-function protectWith<G extends Parameters<ReturnType<typeof boundary>["use"]>[0]>(guard: G) {
+function protectWith<G extends Guard<string, unknown, BaseContext>>(guard: G) {
   const events: GogglesEvent[] = [];
   const protect = boundary({ onEvent: (e) => events.push(e) }).use(guard);
   return { protect, events };

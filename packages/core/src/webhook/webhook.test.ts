@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { GogglesEvent } from "../events.js";
 import { boundary } from "../http/boundary.js";
 import { createBoundaryRequest } from "../http/boundary-request.js";
+import { earlyResponse } from "../http/early-response.js";
 import { FakeClock } from "../testing/fake-clock.js";
+import type { Replied } from "../verdict.js";
 import { github } from "./providers/github.js";
 import { stripe } from "./providers/stripe.js";
 import { twilio } from "./providers/twilio.js";
@@ -48,7 +50,14 @@ describe("webhook() guard", () => {
     await first.after({ status: 200 });
     // Stripe's retry is re-signed with a later timestamp but carries the same event id.
     const again = await protect((await delivery(body, NOW + 60))());
-    expect(again).toMatchObject({ ok: false, problem: { status: 200, extensions: { reason: "replayed" } } });
+    expect(again).toMatchObject({
+      ok: false,
+      reply: { status: 200, body: { received: true, duplicate: true } },
+    });
+    expect(again).not.toHaveProperty("problem");
+    const response = earlyResponse(again as Replied);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, duplicate: true });
     expect(events).toContainEqual({
       type: "webhook_replayed",
       provider: "stripe",

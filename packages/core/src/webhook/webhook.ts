@@ -1,6 +1,7 @@
 import type { BoundaryRequest } from "../http/boundary-request.js";
 import type { Guard } from "../http/guard.js";
-import { conflict, PROBLEM_TYPE_BASE, type Problem, serviceUnavailable } from "../problem.js";
+import { conflict, serviceUnavailable } from "../problem.js";
+import { type Replied, reply } from "../verdict.js";
 import type { WebhookFailure, WebhookProvider } from "./provider.js";
 import type { ReplayStore } from "./replay.js";
 import { verifyWebhook } from "./verify.js";
@@ -29,41 +30,42 @@ export interface WebhookOptions<Name extends string = "webhook"> {
  */
 export const DEFAULT_REPLAY_LEASE_MS = 60_000;
 
-function replayed(provider: string, status: 200 | 409): Problem & { status: number } {
-  const extensions = { reason: "replayed", provider };
-  if (status === 409) {
-    return conflict({
-      detail: "This delivery is still being processed; retry later.",
-      extensions,
-      headers: { "retry-after": "10" },
-    });
-  }
-  // A problem answered with 200: providers retry every non-2xx for days, and this one is already done.
+/** The 409 for a duplicate of a delivery still being processed: the provider retries it later. */
+function inFlight(provider: string): WebhookFailure {
   return {
-    type: `${PROBLEM_TYPE_BASE}webhook-already-processed`,
-    title: "Already processed",
-    status: 200,
-    detail: "This delivery was already processed.",
-    extensions,
+    ok: false,
+    problem: conflict({
+      detail: "This delivery is still being processed; retry later.",
+      extensions: { reason: "replayed", provider },
+      headers: { "retry-after": "10" },
+    }),
+    reason: "replayed",
   };
 }
 
 /**
+ * The answer to a duplicate of a delivery already processed: not an error but an acknowledgement, since
+ * providers retry every non-2xx for days.
+ */
+const ALREADY_PROCESSED = /* @__PURE__ */ reply(200, { body: { received: true, duplicate: true } });
+
+/**
  * The inbound webhook guard: reads the raw body, verifies it with `provider`, and (with `replay`) lets each
- * delivery through once. A duplicate of a processed delivery is answered 200 without reaching the handler;
+ * delivery through once. A duplicate of a processed delivery is acknowledged with a `reply` (200,
+ * `{ "received": true, "duplicate": true }`) without reaching the handler;
  * a duplicate of one still in flight gets 409; a handler that fails (non-2xx or throws) releases the id so
  * the provider's retry is accepted. Reports `webhook_verified`, `webhook_rejected` and `webhook_replayed`.
  *
  * @example
  * const protect = boundary().use(webhook(stripe({ secret }), { replay: new MemoryReplayStore() }));
  * const verdict = await protect(fromRequest(request));
- * if (!verdict.ok) return problemResponse(verdict.problem);
+ * if (!verdict.ok) return earlyResponse(verdict); // 401/409 problem, or 200 for a duplicate
  * const event = verdict.value.webhook.payload;
  */
 export function webhook<Name extends string = "webhook">(
   provider: WebhookProvider,
   options: WebhookOptions<Name> = {},
-): Guard<Name, WebhookEvent> {
+): Guard<Name, WebhookEvent, object, Replied> {
   const name = (options.name ?? "webhook") as Name;
   const replay = options.replay;
   const store = replay === undefined ? undefined : "store" in replay ? replay.store : replay;
@@ -115,14 +117,14 @@ export function webhook<Name extends string = "webhook">(
         };
       }
       if (!claim.claimed) {
-        const inFlight = claim.state === "in_flight";
-        emit({ type: "webhook_replayed", provider: provider.name, id: event.id ?? "(signature)", inFlight });
-        const failure: WebhookFailure = {
-          ok: false,
-          problem: replayed(provider.name, inFlight ? 409 : 200),
-          reason: "replayed",
-        };
-        return failure;
+        const stillRunning = claim.state === "in_flight";
+        emit({
+          type: "webhook_replayed",
+          provider: provider.name,
+          id: event.id ?? "(signature)",
+          inFlight: stillRunning,
+        });
+        return stillRunning ? inFlight(provider.name) : ALREADY_PROCESSED;
       }
       emit({ type: "webhook_verified", provider: provider.name, ...(event.id ? { id: event.id } : {}) });
       return {

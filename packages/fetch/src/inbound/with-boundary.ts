@@ -2,10 +2,12 @@ import {
   type BodyLimits,
   type Boundary,
   type BoundaryVerdict,
+  earlyResponse,
   emit,
   fromRequest,
   internalError,
   problemResponse,
+  type Replied,
 } from "@goggles/core";
 
 /** Options for `withBoundary`. */
@@ -31,7 +33,8 @@ const BODYLESS = new Set(["GET", "HEAD"]);
 
 /**
  * Wraps a `(Request, ...rest) => Response` handler (Hono, Cloudflare Workers, Deno.serve, Bun.serve,
- * Next.js route handlers) in a boundary. A refusal is answered with its problem; otherwise the handler
+ * Next.js route handlers) in a boundary. A refusal is answered with its problem, a guard's early reply (a
+ * duplicate webhook's 200) as given; otherwise the handler
  * gets the typed context and a request whose body it can still read (rebuilt from the bytes a guard read),
  * the success headers are added to its response, and the guards' `after` hooks run with its status.
  *
@@ -44,7 +47,7 @@ const BODYLESS = new Set(["GET", "HEAD"]);
  * };
  */
 export function withBoundary<Ctx extends object, Rest extends unknown[] = []>(
-  protect: Boundary<Ctx>,
+  protect: Boundary<Ctx, Replied>,
   handler: ProtectedHandler<Ctx, Rest>,
   options: WithBoundaryOptions<Rest> = {},
 ): (request: Request, ...rest: Rest) => Promise<Response> {
@@ -58,7 +61,7 @@ export function withBoundary<Ctx extends object, Rest extends unknown[] = []>(
       ...(limits !== undefined ? { limits } : {}),
       ...(clock !== undefined ? { clock } : {}),
     });
-    let verdict: BoundaryVerdict<Ctx>;
+    let verdict: BoundaryVerdict<Ctx, Replied>;
     try {
       verdict = await protect(boundaryRequest);
     } catch (error) {
@@ -69,7 +72,7 @@ export function withBoundary<Ctx extends object, Rest extends unknown[] = []>(
       });
       return problemResponse(internalError());
     }
-    if (!verdict.ok) return problemResponse(verdict.problem);
+    if (!verdict.ok) return earlyResponse(verdict);
 
     let forHandler = request;
     if (boundaryRequest.bodyUsed && !BODYLESS.has(request.method)) {
