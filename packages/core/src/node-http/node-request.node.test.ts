@@ -130,13 +130,21 @@ describe("fromNodeRequest bodies over a real socket", () => {
   it("gives 408 when the body stalls past the read deadline, on the injected clock", async () => {
     const clock = new FakeClock();
     await using server = await serveBodies(async (req) => {
-      const reading = fromNodeRequest(req, { consumed, clock }).body({ readTimeoutMs: 1000 });
+      // Handled at once: the refusal comes during `advance`, before the last line awaits it.
+      const reading = fromNodeRequest(req, { consumed, clock })
+        .body({ readTimeoutMs: 1000 })
+        .then(
+          (bytes) => ({ bytes }),
+          (error: unknown) => ({ error }),
+        );
       await expect.poll(() => req.listenerCount("data")).toBe(1); // the read is waiting for more
       await clock.advance(999);
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(req.listenerCount("data")).toBe(1);
       await clock.advance(1);
-      return String((await reading).byteLength);
+      const outcome = await reading;
+      if ("error" in outcome) throw outcome.error;
+      return String(outcome.bytes.byteLength);
     });
     const answer = await send(server.port, [chunked, "3\r\nabc\r\n"]);
     expect(answer).toMatch(/^HTTP\/1.1 408/);

@@ -244,11 +244,11 @@ class WholeBodyRead {
     private readonly resolve: (bytes: Uint8Array) => void,
     private readonly reject: (error: unknown) => void,
   ) {
+    this.cancelDeadline = scheduleOn(clock, timeoutMs, this.onDeadline);
     req.on("data", this.onData);
     req.on("end", this.onEnd);
     req.on("error", this.onError);
     req.on("close", this.onClose);
-    this.cancelDeadline = scheduleOn(clock, timeoutMs, this.onDeadline);
   }
 
   private finish(): boolean {
