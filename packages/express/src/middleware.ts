@@ -7,7 +7,7 @@ import {
   internalError,
   type Replied,
 } from "@goggles/core";
-import { fromNodeRequest, hasBody, streamConsumed } from "@goggles/core/node-http";
+import { fromNodeRequest, hasBody } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
 import { whenResponded, writeProblem, writeReply } from "./node-response.js";
 
@@ -91,7 +91,7 @@ export function goggles<Ctx extends object>(
         for (const name of Object.keys(verdict.headers)) res.setHeader(name, verdict.headers[name] as string);
       }
       // After goggles read the stream, body parsers mounted later must skip it rather than wait forever.
-      if (captured === undefined && streamConsumed(req)) request._body = true;
+      if (captured === undefined && boundaryRequest.bodyUsed) request._body = true;
       request.goggles = verdict.value;
       whenResponded(res, (outcome) => {
         verdict.after(outcome).catch(() => {});

@@ -48,18 +48,12 @@ export function writeReply(res: ServerResponse, reply: Reply, close: boolean): v
 }
 
 /**
- * Calls `done` once, when the response has been sent (its status) or the connection closed before that
- * (500 unless the status line was already out).
+ * Calls `done` once, when the response is over: `close` follows `finish` for a response sent in full
+ * (its status), and comes alone when the connection closed before that (500 unless the status line was
+ * already out). One listener, added once.
  */
 export function whenResponded(res: ServerResponse, done: (outcome: HandlerOutcome) => void): void {
-  let called = false;
-  const finish = () => {
-    if (called) return;
-    called = true;
-    res.off("finish", finish);
-    res.off("close", finish);
+  res.once("close", () => {
     done({ status: res.writableFinished || res.headersSent ? res.statusCode : 500 });
-  };
-  res.on("finish", finish);
-  res.on("close", finish);
+  });
 }

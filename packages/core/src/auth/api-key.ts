@@ -36,6 +36,10 @@ export interface ApiKeyOptions<P, Name extends string = "apiKey"> {
 
 const DUMMY_HASH = new Uint8Array(32);
 
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
 function problem(detail: string) {
   return unauthorized({ detail, headers: { "www-authenticate": 'Bearer realm="api"' } });
 }
@@ -75,8 +79,12 @@ export function apiKey<P, Name extends string = "apiKey">(
         emit({ type: "auth_failed", reason: "malformed", fingerprint: await apiKeys.fingerprint(presented) });
         return { ok: false, problem: problem("The API key is malformed.") };
       }
-      const record = await options.lookup(parsed.id);
-      const actual = await digest("SHA-256", parsed.secret);
+      // Awaited only when they are promises: an in-memory lookup and Node's hash answer at once, and each
+      // needless await is a promise job on every request.
+      const found = options.lookup(parsed.id);
+      const record = isThenable(found) ? await found : found;
+      const hashed = digest("SHA-256", parsed.secret);
+      const actual = isThenable(hashed) ? await hashed : hashed;
       const stored = record === undefined ? undefined : fromHex(record.hash, 32);
       // Compare even when there is no record, so unknown ids and wrong secrets take the same time.
       const matches = timingSafeEqual(actual, stored ?? DUMMY_HASH) && stored !== undefined;

@@ -50,6 +50,17 @@ describe("node:crypto backend", () => {
     expect(node.timingSafeEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 2))).toBe(true);
     expect(node.timingSafeEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 3))).toBe(false);
     expect(node.timingSafeEqual(Uint8Array.of(1, 2), Uint8Array.of(1))).toBe(false);
+    // Short inputs are compared in JavaScript, long ones natively: both decide on every byte, the last too.
+    for (const length of [32, 127, 128, 4096]) {
+      const a = new Uint8Array(length).fill(7);
+      const b = a.slice();
+      expect(node.timingSafeEqual(a, b)).toBe(true);
+      b[length - 1] = 8;
+      expect(node.timingSafeEqual(a, b)).toBe(false);
+      b[length - 1] = 7;
+      b[0] = 0;
+      expect(node.timingSafeEqual(a, b)).toBe(false);
+    }
     expect(node.randomBytes(5)).toHaveLength(5);
   });
 

@@ -70,7 +70,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_READ_TIMEOUT_MS = 30_000;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
-const EMPTY = /* @__PURE__ */ new Uint8Array(0);
+/** The empty body, shared. @internal */
+export const EMPTY_BODY = /* @__PURE__ */ new Uint8Array(0);
+const EMPTY = EMPTY_BODY;
 
 function headerReader(headers: BoundaryRequestInit["headers"]): HeaderReader {
   if (typeof (headers as HeaderReader).get === "function") return headers as HeaderReader;
@@ -93,7 +95,8 @@ function refuse(problem: ReturnType<typeof badRequest>, reason: string): Problem
   return new ProblemError(problem, { cause: reason });
 }
 
-function checkEncoding(headers: HeaderReader): void {
+/** Refuses a compressed body (415). @internal */
+export function checkEncoding(headers: HeaderReader): void {
   const encoding = headers.get("content-encoding");
   if (encoding !== null && encoding.trim().toLowerCase() !== "identity" && encoding.trim() !== "") {
     throw refuse(
@@ -105,7 +108,8 @@ function checkEncoding(headers: HeaderReader): void {
   }
 }
 
-function checkDeclaredLength(headers: HeaderReader, maxBytes: number): void {
+/** Refuses a `Content-Length` that is not a number (400) or over `maxBytes` (413), before reading. @internal */
+export function checkDeclaredLength(headers: HeaderReader, maxBytes: number): void {
   const declared = headers.get("content-length");
   if (declared === null) return;
   if (!/^\s*\d+\s*$/.test(declared)) {
@@ -114,11 +118,13 @@ function checkDeclaredLength(headers: HeaderReader, maxBytes: number): void {
   if (Number(declared) > maxBytes) throw tooLarge(maxBytes);
 }
 
-function tooLarge(maxBytes: number): ProblemError {
+/** The 413 for a body over `maxBytes`. @internal */
+export function tooLarge(maxBytes: number): ProblemError {
   return refuse(contentTooLarge({ detail: `The body exceeds the limit of ${maxBytes} bytes.` }), "too_large");
 }
 
-function tooSlow(timeoutMs: number): ProblemError {
+/** The 408 for a body that did not arrive within `timeoutMs`. @internal */
+export function tooSlow(timeoutMs: number): ProblemError {
   return refuse(
     requestTimeout({ detail: `The body did not arrive within ${timeoutMs} ms.` }),
     "read_timeout",
@@ -144,9 +150,9 @@ function iteratorOf(source: BodySource): AsyncIterator<Uint8Array> | Uint8Array 
 
 /**
  * Streams `source` while enforcing the byte limit and the read deadline. Stops reading (and cancels the
- * source) as soon as a limit breaks, so an oversized upload is never buffered whole.
+ * source) as soon as a limit breaks, so an oversized upload is never buffered whole. @internal
  */
-async function* limitedChunks(
+export async function* limitedChunks(
   source: BodySource,
   maxBytes: number,
   timeoutMs: number,

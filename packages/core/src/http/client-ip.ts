@@ -70,6 +70,18 @@ export function compileTrustProxy(trustProxy: TrustProxy): Trust {
   return trust;
 }
 
+let lastSocketText = "";
+let lastSocket: IpAddress | undefined;
+
+/** The parsed socket address; the last one is kept, as a server sees the same few peers (its proxies). */
+function socketAddress(text: string): IpAddress | undefined {
+  if (text !== lastSocketText) {
+    lastSocket = parseHostAddress(text);
+    lastSocketText = text;
+  }
+  return lastSocket;
+}
+
 /** Splits on commas outside quoted strings. */
 function splitOutsideQuotes(text: string, separator: string): string[] {
   const out: string[] = [];
@@ -138,7 +150,7 @@ export function clientIp(
 ): string | undefined {
   const trust = compileTrustProxy(options.trustProxy);
   const socketText = request.remoteAddress;
-  const socket = typeof socketText === "string" ? parseHostAddress(socketText) : undefined;
+  const socket = typeof socketText === "string" ? socketAddress(socketText) : undefined;
   if (trust === trustNone || !trust(socket, 0)) return canonical(socket, socketText);
 
   // The socket is a trusted proxy: read what it (and the proxies before it) said, right to left.

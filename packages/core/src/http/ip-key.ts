@@ -10,6 +10,9 @@ export interface IpKeyOptions {
   ipv6Subnet?: number;
 }
 
+/** The last key computed: consecutive requests often come from one address (or one proxy). */
+let last = { ip: "", subnet: 0, key: "" };
+
 /**
  * Turns a client address into a rate-limit key: IPv4 as is, IPv6 grouped by its prefix
  * (`2001:db8:aa:bb00::/56`). Kept apart from `clientIp` so that filters always match the full address.
@@ -22,9 +25,16 @@ export interface IpKeyOptions {
  */
 export function ipKey(ip: string, options: IpKeyOptions = {}): string {
   const subnet = options.ipv6Subnet ?? 56;
+  if (ip === last.ip && subnet === last.subnet) return last.key;
   if (!Number.isInteger(subnet) || subnet < 1 || subnet > 128) {
     throw new RangeError(`ipKey: ipv6Subnet must be a whole number from 1 to 128, got ${subnet}.`);
   }
+  const key = computeKey(ip, subnet);
+  last = { ip, subnet, key };
+  return key;
+}
+
+function computeKey(ip: string, subnet: number): string {
   const address = parseHostAddress(ip);
   if (address === undefined) return ip;
   if (address.version === 4) return formatIp(address);

@@ -1,6 +1,10 @@
-import type { IncomingMessage } from "node:http";
+import { once } from "node:events";
+import { createServer, type IncomingMessage } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isProblemError } from "../errors/goggles-error.js";
+import { FakeClock } from "../testing/fake-clock.js";
 import { fromNodeRequest } from "./node-request.js";
 
 function fakeRequest(host: string | undefined, url: string, encrypted = false): IncomingMessage {
@@ -57,5 +61,118 @@ describe("fromNodeRequest", () => {
         },
       ),
     );
+  });
+});
+
+describe("fromNodeRequest bodies over a real socket", () => {
+  /** A server whose handler reads the body through `read` and answers with what came of it. */
+  async function serveBodies(read: (req: IncomingMessage) => Promise<string>) {
+    const server = createServer((req, res) => {
+      read(req).then(
+        (text) => res.end(text),
+        (error: unknown) => {
+          res.statusCode = isProblemError(error) ? error.problem.status : 500;
+          res.end();
+        },
+      );
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    return {
+      port,
+      [Symbol.asyncDispose]: async () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    };
+  }
+
+  /** Sends a raw request, waiting `pauseMs` between the given pieces; resolves with the status line. */
+  async function send(port: number, pieces: string[], pauseMs = 15): Promise<string> {
+    const socket = connect(port, "127.0.0.1");
+    await once(socket, "connect");
+    let answer = "";
+    socket.setEncoding("latin1").on("data", (text: string) => {
+      answer += text;
+    });
+    for (const piece of pieces) {
+      if (socket.destroyed) break;
+      socket.write(piece);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+    await expect.poll(() => answer.includes("\r\n\r\n")).toBe(true);
+    socket.destroy();
+    return answer;
+  }
+
+  const chunked = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+  it("gathers a body that arrives in pieces into one array", async () => {
+    await using server = await serveBodies(async (req) => {
+      const bytes = await fromNodeRequest(req, { consumed }).body();
+      return `${bytes.byteLength}:${new TextDecoder().decode(bytes)}`;
+    });
+    const answer = await send(server.port, [chunked, "3\r\nabc\r\n", "4\r\ndefg\r\n", "0\r\n\r\n"]);
+    expect(answer).toMatch(/^HTTP\/1.1 200/);
+    expect(answer.endsWith("7:abcdefg")).toBe(true);
+  });
+
+  it("refuses a streamed body with 413 as soon as it passes the limit, and still answers", async () => {
+    await using server = await serveBodies(async (req) =>
+      String((await fromNodeRequest(req, { consumed }).body({ maxBytes: 5 })).byteLength),
+    );
+    // The body never ends: only the limit, checked as the pieces arrive, can answer it.
+    const answer = await send(server.port, [chunked, "4\r\nabcd\r\n", "4\r\nefgh\r\n", "4\r\nijkl\r\n"]);
+    expect(answer).toMatch(/^HTTP\/1.1 413/);
+  });
+
+  it("gives 408 when the body stalls past the read deadline, on the injected clock", async () => {
+    const clock = new FakeClock();
+    await using server = await serveBodies(async (req) => {
+      // Handled at once: the refusal comes during `advance`, before the last line awaits it.
+      const reading = fromNodeRequest(req, { consumed, clock })
+        .body({ readTimeoutMs: 1000 })
+        .then(
+          (bytes) => ({ bytes }),
+          (error: unknown) => ({ error }),
+        );
+      await expect.poll(() => req.listenerCount("data")).toBe(1); // the read is waiting for more
+      await clock.advance(999);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(req.listenerCount("data")).toBe(1);
+      await clock.advance(1);
+      const outcome = await reading;
+      if ("error" in outcome) throw outcome.error;
+      return String(outcome.bytes.byteLength);
+    });
+    const answer = await send(server.port, [chunked, "3\r\nabc\r\n"]);
+    expect(answer).toMatch(/^HTTP\/1.1 408/);
+  });
+
+  it("gives 400 when the client went away before the body was read", async () => {
+    let status = 0;
+    const server = createServer((req) => {
+      req.on("close", () => {
+        fromNodeRequest(req, { consumed })
+          .body()
+          .catch((error: unknown) => {
+            status = isProblemError(error) ? error.problem.status : -1;
+          });
+      });
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+      await once(socket, "connect");
+      socket.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123");
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      socket.destroy();
+      await expect.poll(() => status).toBe(400);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { GuardInput, GuardResult } from "../http/guard.js";
 import { pass, type Verdict } from "../verdict.js";
 import { type ReadBodyOptions, readBody } from "./read-body.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
-import { validate } from "./validate.js";
+import { validateEither } from "./validate.js";
 
 /** How one kind of body is read, parsed and validated. @internal */
 export interface BodyPipeline extends ReadBodyOptions {
@@ -39,10 +39,12 @@ export async function checkBody<Out>(
     return parsed;
   }
   if (pipeline.schema === undefined) return pass(parsed.value as Out);
-  const verdict = await validate(pipeline.schema, parsed.value, {
+  const out = validateEither(pipeline.schema, parsed.value, {
     source: "body",
     onEvent: input.emit,
     ...(pipeline.maxIssues === undefined ? {} : { maxIssues: pipeline.maxIssues }),
   });
-  return verdict.ok ? pass(verdict.value as Out) : verdict;
+  // A synchronous schema (the usual case) is not awaited: no promise jobs for a verdict already there.
+  const verdict = out instanceof Promise ? await out : out;
+  return verdict.ok ? (verdict as Verdict<Out>) : verdict;
 }
