@@ -128,6 +128,13 @@ describe("sanitizeHtml", () => {
     expect(sanitizeHtml(`<img src="data:image/png;base64,AA">`, { srcSchemes: ["data"] })).toBe(
       `<img src="data:image/png;base64,AA">`,
     );
+    const long = { allow: { customelementone: ["title"] } };
+    expect(sanitizeHtml(`<customelementone title="t">x</customelementone>`, long)).toBe(
+      `<customelementone title="t">x</customelementone>`,
+    );
+    expect(sanitizeHtml("<xustomelementone>x</xustomelementone>", long)).toBe(
+      "&lt;xustomelementone&gt;x&lt;/xustomelementone&gt;",
+    );
     expect(() => sanitizeHtml("x", { allow: { script: [] } })).toThrow(TypeError);
     expect(() => sanitizeHtml("x", { allow: { b: ["onclick"] } })).toThrow(TypeError);
     expect(() => sanitizeHtml("x", { allow: { b: ["style"] } })).toThrow(TypeError);

@@ -338,7 +338,7 @@ class ElementTable {
       const rule = bucket[i] as ElementRule;
       const name = rule.name;
       if (name.length !== length) continue;
-      let k = 1;
+      let k = 0; // names over 15 characters share a bucket whatever their first letter
       while (k < length && name.charCodeAt(k) === source.charCodeAt(start + k)) k++;
       if (k === length) return rule;
     }
