@@ -930,6 +930,9 @@ export function sanitizeHtml(html: string, options: SanitizeHtmlOptions = DEFAUL
 /**
  * {@link sanitizeHtml} with every piece of input read as a token: the reference its fast path is tested
  * against. Not part of the public API.
+ *
+ * @example
+ * expect(sanitizeHtml(html)).toBe(sanitizeHtmlTokenwise(html));
  */
 export function sanitizeHtmlTokenwise(html: string, options: SanitizeHtmlOptions = DEFAULT_OPTIONS): string {
   return new Rebuilder(compile(options), html, new HtmlTokenizer(html), false).run();
