@@ -27,6 +27,12 @@ export interface StartTagToken {
   readonly name: string;
   readonly attributes: readonly HtmlAttribute[];
   readonly selfClosing: boolean;
+  /**
+   * Whether the tag is written exactly as `<name attr="value"…>` would be rebuilt from this token: a
+   * lower-case name, each attribute after a single space with a lower-case name and a double-quoted value,
+   * none dropped as a duplicate, nothing else (no `/`, no other white space).
+   */
+  readonly canonical: boolean;
   /** The tag as written. */
   readonly source: string;
 }
@@ -132,6 +138,19 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
 
   constructor(html: string) {
     this.s = html;
+  }
+
+  /**
+   * Where the next token starts, when the tokenizer is in the data state (not about to return the content of
+   * a raw-text element); otherwise -1. A consumer may read simple markup there itself and {@link skipTo} past it.
+   */
+  get dataPosition(): number {
+    return this.textMode === undefined ? this.pos : -1;
+  }
+
+  /** Continues tokenizing at `pos`, which must be where a token the consumer has read itself ends. */
+  skipTo(pos: number): void {
+    this.pos = pos;
   }
 
   /** The next token, or `undefined` at the end of the input. */
@@ -246,19 +265,25 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
       if (isWhitespace(c) || c === 0x2f || c === 0x3e) break;
       i++;
     }
-    const name = asciiLower(s.slice(nameStart, i));
+    const rawName = s.slice(nameStart, i);
+    const name = asciiLower(rawName);
     const attributes: HtmlAttribute[] = [];
     let seen: Set<string> | undefined;
     let selfClosing = false;
+    let canonical = name === rawName;
     for (;;) {
+      const spaceStart = i;
       while (i < len && isWhitespace(s.charCodeAt(i))) i++;
       if (i >= len) return this.incomplete(lt);
       let c = s.charCodeAt(i);
       if (c === 0x3e) {
+        if (i !== spaceStart) canonical = false;
         i++;
         break;
       }
+      canonical &&= i === spaceStart + 1 && s.charCodeAt(spaceStart) === 0x20;
       if (c === 0x2f) {
+        canonical = false;
         i++;
         if (s.charCodeAt(i) === 0x3e) {
           selfClosing = true;
@@ -278,6 +303,9 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
       const attrName = s.slice(attrStart, i);
       while (i < len && isWhitespace(s.charCodeAt(i))) i++;
       let value = "";
+      if (s.charCodeAt(i) !== 0x3d || s.charCodeAt(i + 1) !== 0x22 || i !== attrStart + attrName.length) {
+        canonical = false; // no value, white space around "=", or a value not in double quotes
+      }
       if (s.charCodeAt(i) === 0x3d) {
         i++;
         while (i < len && isWhitespace(s.charCodeAt(i))) i++;
@@ -300,6 +328,7 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
       }
       if (!isEnd) {
         const lower = asciiLower(attrName);
+        if (lower !== attrName || attrName.charCodeAt(0) === 0x3d) canonical = false;
         // The first of duplicate attributes wins. A set takes over from the scan for tags with many attributes,
         // so a hostile tag cannot make this quadratic.
         let duplicate = false;
@@ -316,7 +345,7 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
         if (!duplicate) {
           attributes.push({ name: lower, value });
           seen?.add(lower);
-        }
+        } else canonical = false;
       }
     }
     this.pos = i;
@@ -327,7 +356,7 @@ export class HtmlTokenizer implements Iterable<HtmlToken> {
       const mode = TEXT_MODE_ELEMENTS.get(name);
       if (mode !== undefined) this.textMode = { element: name, mode };
     }
-    return { kind: "startTag", name, attributes, selfClosing, source, start: lt };
+    return { kind: "startTag", name, attributes, selfClosing, canonical, source, start: lt };
   }
 
   private incomplete(lt: number): IncompleteToken {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { benignComments, bypassVectors } from "../../test/fixtures/sanitizer-corpus.js";
 import { unsafeMarkup } from "../../test/fixtures/unsafe-markup.js";
 import { dompurifyVectors, jsXssVectors, owaspVectors } from "../../test/fixtures/xss-vectors.js";
-import { DEFAULT_HTML_ALLOW, sanitizeHtml } from "./sanitize-html.js";
+import { DEFAULT_HTML_ALLOW, sanitizeHtml, sanitizeHtmlTokenwise } from "./sanitize-html.js";
 
 const REL = ' rel="nofollow noopener noreferrer"';
 const allowed = new Set(Object.keys(DEFAULT_HTML_ALLOW));
@@ -128,6 +128,13 @@ describe("sanitizeHtml", () => {
     expect(sanitizeHtml(`<img src="data:image/png;base64,AA">`, { srcSchemes: ["data"] })).toBe(
       `<img src="data:image/png;base64,AA">`,
     );
+    const long = { allow: { customelementone: ["title"] } };
+    expect(sanitizeHtml(`<customelementone title="t">x</customelementone>`, long)).toBe(
+      `<customelementone title="t">x</customelementone>`,
+    );
+    expect(sanitizeHtml("<xustomelementone>x</xustomelementone>", long)).toBe(
+      "&lt;xustomelementone&gt;x&lt;/xustomelementone&gt;",
+    );
     expect(() => sanitizeHtml("x", { allow: { script: [] } })).toThrow(TypeError);
     expect(() => sanitizeHtml("x", { allow: { b: ["onclick"] } })).toThrow(TypeError);
     expect(() => sanitizeHtml("x", { allow: { b: ["style"] } })).toThrow(TypeError);
@@ -230,6 +237,62 @@ describe("sanitizeHtml", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  // Tags written the way the fast path reads them (`<name attr="value">`), with names, attributes and values
+  // that must each send it back to the tokenizer: unknown or duplicate attributes, values to decode or
+  // escape, URLs to refuse or strip, rel on links.
+  const canonicalTag = fc
+    .tuple(
+      fc.constantFrom("a", "b", "p", "img", "li", "ul", "td", "tr", "h1", "br", "div", "script", "svg", "A"),
+      fc.array(
+        fc.tuple(
+          fc.constantFrom("href", "src", "title", "alt", "width", "rel", "cite", "onclick", "HREF", "x-y"),
+          fc.constantFrom(
+            "",
+            "https://e.com/x",
+            "javascript:alert(1)",
+            " https://e.com",
+            "a&amp;b",
+            "x>y",
+            "/r",
+            "\u0000",
+          ),
+        ),
+        { maxLength: 4 },
+      ),
+      fc.constantFrom("", "/", "</"),
+      fc.constantFrom(">", " >", "/>", ""),
+    )
+    .map(([name, attributes, prefix, end]) =>
+      prefix === "</"
+        ? `</${name}${end}`
+        : `<${name}${attributes.map(([a, v]) => ` ${a}="${v}"`).join("")}${end}`,
+    );
+  const mixed = fc
+    .array(fc.oneof(htmlish, canonicalTag, fc.constantFrom("text", "a &amp; b", "x > y", "\u0000")), {
+      maxLength: 30,
+    })
+    .map((pieces) => pieces.join(""));
+  const optionSets = [
+    undefined,
+    { linkRel: false as const },
+    { linkRel: "ugc" },
+    { allow: { ...DEFAULT_HTML_ALLOW, a: ["href", "rel", "title"] } },
+    { allow: { ...DEFAULT_HTML_ALLOW, a: ["href", "rel"] }, linkRel: false as const },
+    { disallowedTags: "remove" as const, allowRelativeUrls: false },
+    { maxDepth: 3 },
+  ];
+
+  it("reads common markup straight from the source exactly as the tokenizer path would", () => {
+    fc.assert(
+      fc.property(mixed, fc.nat(optionSets.length - 1), (html, k) => {
+        const options = optionSets[k];
+        expect(sanitizeHtml(html, options)).toBe(sanitizeHtmlTokenwise(html, options));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const comment of benignComments) expect(sanitizeHtml(comment)).toBe(sanitizeHtmlTokenwise(comment));
   });
 
   it("never throws and is idempotent on arbitrary strings", () => {

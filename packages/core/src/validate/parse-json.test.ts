@@ -241,7 +241,11 @@ describe("parseJson properties", () => {
         );
     const vectors = fc.oneof(
       escaped("__proto__").map((key) => `{"a":[1,{"b":2}],"${key}":{"x":1}}`),
-      escaped("constructor").map((key) => `[{"${key}":{"prototype":{"x":1}}}]`),
+      // The scan before the walk looks for "proto" (in __proto__ and prototype) or an escape, so the
+      // prototype key is escaped independently of constructor.
+      fc
+        .tuple(escaped("constructor"), escaped("prototype"))
+        .map(([key, prototype]) => `[{"${key}":{"${prototype}":{"x":1}}}]`),
     );
     fc.assert(
       fc.property(vectors, (text) => {

@@ -27,12 +27,15 @@ export const DEFAULT_MAX_JSON_KEYS = 1000;
 const decoder = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Matches every way a dangerous key can be written: `__proto__` contains `proto__` and `constructor`
- * contains `structor` when written plainly, and any `\u` escape of one of their letters or `_` is
- * `\u005…`, `\u006…` or `\u007…` (`"\u005f_proto__"`). One native regex pass, and clean JSON rarely
- * matches, so most parsed values are never walked. A false positive only costs a walk.
+ * Whether the text may hold a dangerous key. `__proto__` contains `proto`, and a `constructor` key is only
+ * dangerous when the object it holds has a `prototype` key, which contains `proto` too; a `\u` escape of any
+ * of their letters or `_` starts with `\u00` (`"\u005f_proto__"`). Two native substring searches (several
+ * times cheaper than one regex with alternatives), and clean JSON rarely matches, so most parsed values are
+ * never walked. A false positive only costs a walk.
  */
-const SUSPECT = /proto__|structor|\\u00[5-7]/;
+function mayHoldProtoKeys(text: string): boolean {
+  return text.includes("proto") || text.includes("\\u00");
+}
 
 function utf8Length(text: string): number {
   let bytes = text.length;
@@ -54,12 +57,11 @@ function utf8Length(text: string): number {
 /** Counts `{` and `[` (strings included, so it over-counts) until `limit` is reached, natively. */
 function openersReach(text: string, limit: number): boolean {
   let count = 0;
-  for (const opener of ["{", "["]) {
-    let at = text.indexOf(opener);
-    while (at !== -1) {
-      if (++count >= limit) return true;
-      at = text.indexOf(opener, at + 1);
-    }
+  for (let at = text.indexOf("{"); at !== -1; at = text.indexOf("{", at + 1)) {
+    if (++count >= limit) return true;
+  }
+  for (let at = text.indexOf("["); at !== -1; at = text.indexOf("[", at + 1)) {
+    if (++count >= limit) return true;
   }
   return false;
 }
@@ -194,7 +196,7 @@ export function parseJson(
   // than maxDepth (counted natively, strings included). The walk checks every limit; skipping it is sound
   // because none of these can then be broken.
   const mustWalk =
-    SUSPECT.test(text) ||
+    mayHoldProtoKeys(text) ||
     text.length >= 5 * (maxKeys + 1) + 1 ||
     (maxDepth < text.length && openersReach(text, maxDepth + 1));
   if (mustWalk) {
