@@ -82,13 +82,17 @@ async function csvParse(): Promise<number> {
 
 async function gogglesNdjson(): Promise<number> {
   let n = 0;
-  for await (const row of importRecords(replay(ndjsonChunks), {
-    format: "ndjson",
-    formulas: "allow",
-    limits,
-  })) {
-    if (row.ok) n++;
-  }
+  // Parsing only, like the baseline: no normalizing, no formula check (parseJson's checks and limits stay on).
+  const options = { format: "ndjson", formulas: "allow", normalize: false, limits } as const;
+  for await (const row of importRecords(replay(ndjsonChunks), options)) if (row.ok) n++;
+  if (n !== ROWS) throw new Error(`goggles read ${n} NDJSON records`);
+  return n;
+}
+
+async function gogglesNdjsonDefaults(): Promise<number> {
+  let n = 0;
+  // The default pipeline: normalizeText on every string value and the formula check (flag).
+  for await (const row of importRecords(replay(ndjsonChunks), { format: "ndjson", limits })) if (row.ok) n++;
   if (n !== ROWS) throw new Error(`goggles read ${n} NDJSON records`);
   return n;
 }
@@ -125,6 +129,7 @@ export default defineSuite({
     { name: "csv-parse stream (columns: true)", fn: csvParse, peer: "csv-parse" },
     { name: "importRecords CSV, default pipeline", fn: gogglesCsvDefaults },
     { name: "importRecords NDJSON", fn: gogglesNdjson },
+    { name: "importRecords NDJSON, default pipeline", fn: gogglesNdjsonDefaults },
     { name: "split + JSON.parse (baseline)", fn: splitParse },
   ],
   ratios: [
@@ -137,7 +142,8 @@ export default defineSuite({
     {
       ours: "importRecords NDJSON",
       peer: "split + JSON.parse (baseline)",
-      target: "NDJSON close to a bare split + JSON.parse loop",
+      min: 0.8,
+      target: "NDJSON close to a bare split + JSON.parse loop (at least 0.8x)",
     },
   ],
   facts: async () => ({
@@ -146,11 +152,14 @@ export default defineSuite({
       await recordsPerSecond(gogglesCsvDefaults),
     "csv-parse stream": await recordsPerSecond(csvParse),
     "importRecords NDJSON": await recordsPerSecond(gogglesNdjson),
+    "importRecords NDJSON, default pipeline (normalizeText, formula flag)":
+      await recordsPerSecond(gogglesNdjsonDefaults),
     "split + JSON.parse": await recordsPerSecond(splitParse),
   }),
   notes: [
-    "The CSV and NDJSON ratios measure parsing (normalize: false, formulas: allow); the default pipeline case adds normalizeText on every cell and the formula check.",
+    "The CSV and NDJSON ratios measure parsing (normalize: false, formulas: allow); the default pipeline cases add normalizeText on every cell or string value and the formula check.",
     "Both CSV cases parse the same bytes in the same 64 KiB chunks and yield one object per row; goggles also checks limits and gives each row an outcome.",
-    "The NDJSON baseline holds the whole file as one string and checks nothing (no limits, no prototype keys, no per-line outcome); importRecords runs each line through parseJson.",
+    "The NDJSON baseline holds the whole file as one string and checks nothing (no limits, no prototype keys, no per-line outcome); importRecords streams, checks the limits and gives every line parseJson's verdict (prototype keys, depth, members), searching each chunk once for suspect keys.",
+    "Until 2026-11-25 the NDJSON ratio case left normalizeText on (contrary to the first note); it now parses only, like the CSV case, and the default pipeline has its own case.",
   ],
 });

@@ -678,7 +678,7 @@ export function importRecords<
         }
         if (step === undefined) continue; // the CSV header
         if (step instanceof Stop) return endWith(step.problem);
-        if (isThenable(step)) return step.then(undefined, refuse(line)).then(deliver);
+        if (step instanceof Promise) return step.then(undefined, refuse(line)).then(deliver);
         return deliver(step);
       }
       // Every buffered row is out.
@@ -719,7 +719,7 @@ export function importRecords<
         fatalSent = true;
         return failWith(error);
       }
-      if (!isThenable(result)) return Promise.resolve(result);
+      if (!(result instanceof Promise)) return Promise.resolve(result);
       const settled = result.then(
         (r) => {
           busy = undefined;
