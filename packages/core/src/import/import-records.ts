@@ -462,6 +462,7 @@ export function importRecords<
   };
 
   // NDJSON
+  const foundScratch: string[] = []; // formula paths of the current row, copied out only when there are any
   const ndjsonRow = (
     start: number,
     end: number,
@@ -474,7 +475,8 @@ export function importRecords<
     const parsed = jsonLines.parse(start, end);
     if (!parsed.ok) return reject(line, withLine(parsed.problem, line));
     let value = parsed.value;
-    const found: string[] | undefined = formulas === "allow" ? undefined : [];
+    const found = formulas === "allow" ? undefined : foundScratch;
+    if (found !== undefined) found.length = 0;
     if (typeof value === "string") {
       if (normalize !== undefined) value = normalize(value);
       if (found !== undefined && isFormulaCell(value as string)) found.push("");
@@ -489,7 +491,7 @@ export function importRecords<
     if (found !== undefined && found.length > 0) {
       if (formulas === "reject")
         return formulaProblem(line, found[0] === "" ? "the root" : `path ${found[0]}`);
-      flagged = found;
+      flagged = found.slice();
     }
     return finishRow(line, value, flagged);
   };
