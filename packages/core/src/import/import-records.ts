@@ -338,6 +338,8 @@ export function importRecords<
   };
 
   // The pipeline after parsing, written without per-row closures: sync schemas never touch a promise.
+  // Without schema, sanitize or adapter a row is accepted as parsed (the common bulk case, no calls).
+  const plain = schema === undefined && sanitize === undefined && adapter === undefined;
   const finishRow = (
     line: number,
     value: unknown,
@@ -458,7 +460,7 @@ export function importRecords<
       }
       record[name] = cell;
     }
-    return finishRow(row.line, record, flagged);
+    return plain ? accept(row.line, record, flagged) : finishRow(row.line, record, flagged);
   };
 
   // NDJSON
@@ -493,7 +495,7 @@ export function importRecords<
         return formulaProblem(line, found[0] === "" ? "the root" : `path ${found[0]}`);
       flagged = found.slice();
     }
-    return finishRow(line, value, flagged);
+    return plain ? accept(line, value, flagged) : finishRow(line, value, flagged);
   };
 
   const tooManyRows = (line: number): Problem =>
