@@ -5,6 +5,7 @@ import { ProblemError } from "../errors/goggles-error.js";
 import type { GogglesEvent } from "../events.js";
 import { conflict } from "../problem.js";
 import { escapeHtml } from "../sanitize/encode.js";
+import { normalizeText } from "../sanitize/normalize-text.js";
 import type { StandardSchemaV1 } from "../validate/standard-schema.js";
 import { type ImportOutcome, type ImportSummary, importRecords } from "./import-records.js";
 
@@ -351,6 +352,18 @@ describe("importRecords: NDJSON", () => {
     ]);
     const rejected = await run(importRecords(text, { format: "ndjson", formulas: "reject" }));
     expect(rejected.outcomes.map((o) => o.problem?.extensions?.column)).toEqual(["path a.x", "the root"]);
+  });
+
+  it("normalizes by default exactly as normalizeText does (fast-check)", async () => {
+    const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: "binary", maxLength: 12 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 8 }), async (strings) => {
+        const line = `${JSON.stringify(strings)}\n`;
+        const byDefault = await importRecords(line, { format: "ndjson", formulas: "allow" }).collect();
+        expect(byDefault.records).toEqual([strings.map((s) => normalizeText(s))]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("ends with 413 when a line exceeds maxFieldBytes", async () => {
