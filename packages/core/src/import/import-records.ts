@@ -9,6 +9,7 @@ import { validationProblem } from "../validate/validate.js";
 import { CsvParser, type CsvRow } from "./csv-parser.js";
 import { isFormulaCell } from "./formula.js";
 import { NdjsonLines } from "./ndjson-lines.js";
+import { Utf8ChunkDecoder } from "./utf8-chunk-decoder.js";
 import { utf8Length } from "./utf8-length.js";
 
 /** The formats `importRecords` reads. @example const format: ImportFormat = "ndjson"; */
@@ -570,7 +571,7 @@ export function importRecords<
         return { text: piece, final: from >= text.length };
       };
     } else {
-      const decoder = new TextDecoder("utf-8", { fatal: true });
+      const decoder = new Utf8ChunkDecoder();
       const chunks = chunksOf(source);
       release = async () => {
         await chunks.return(undefined).catch(() => {});
@@ -588,10 +589,10 @@ export function importRecords<
               });
         }
         try {
-          if (next.done) return { text: decoder.decode(), final: true };
+          if (next.done) return { text: decoder.end(), final: true };
           bytes += next.value.byteLength;
           if (bytes > limits.maxBytes) return tooManyBytes();
-          return { text: decoder.decode(next.value, { stream: true }), final: false };
+          return { text: decoder.decode(next.value), final: false };
         } catch {
           return badRequest({
             detail: "The import is not valid UTF-8.",
