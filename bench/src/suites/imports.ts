@@ -121,6 +121,28 @@ async function recordsPerSecond(fn: () => Promise<number>): Promise<string> {
   return `${Math.round(ROWS / (ms / 1000)).toLocaleString("en-US")} records/s`;
 }
 
+/**
+ * `peer`'s CPU time over `ours`, each the median of `rounds` runs taken in turns (so both see the same load):
+ * steadier than wall time on a shared machine.
+ */
+async function cpuRatio(
+  ours: () => Promise<number>,
+  peer: () => Promise<number>,
+  rounds = 15,
+): Promise<string> {
+  const times: [number[], number[]] = [[], []];
+  const fns = [ours, peer];
+  for (let r = 0; r < rounds * 2; r++) {
+    const k = (r + (r >> 1)) % 2; // ours, peer, peer, ours, …
+    const start = process.cpuUsage();
+    await (fns[k] as () => Promise<number>)();
+    const spent = process.cpuUsage(start);
+    times[k]?.push(spent.user + spent.system);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+  return `${(median(times[1]) / median(times[0])).toFixed(2)}×`;
+}
+
 export default defineSuite({
   name: "imports",
   description: `Reading ${ROWS.toLocaleString("en-US")} rows from 64 KiB chunks: CSV (${(csvBytes / 1e6).toFixed(1)} MB, quoted fields, embedded line breaks) into objects keyed by the header, against csv-parse's stream parser; NDJSON (${(ndjsonBytes / 1e6).toFixed(1)} MB) against a bare split + JSON.parse loop.`,
@@ -155,6 +177,14 @@ export default defineSuite({
     "importRecords NDJSON, default pipeline (normalizeText, formula flag)":
       await recordsPerSecond(gogglesNdjsonDefaults),
     "split + JSON.parse": await recordsPerSecond(splitParse),
+    "importRecords NDJSON vs split + JSON.parse, CPU time (median of 15, in turns)": await cpuRatio(
+      gogglesNdjson,
+      splitParse,
+    ),
+    "importRecords NDJSON default pipeline vs split + JSON.parse, CPU time": await cpuRatio(
+      gogglesNdjsonDefaults,
+      splitParse,
+    ),
   }),
   notes: [
     "The CSV and NDJSON ratios measure parsing (normalize: false, formulas: allow); the default pipeline cases add normalizeText on every cell or string value and the formula check.",
