@@ -190,6 +190,7 @@ export default defineSuite({
     "The CSV and NDJSON ratios measure parsing (normalize: false, formulas: allow); the default pipeline cases add normalizeText on every cell or string value and the formula check.",
     "Both CSV cases parse the same bytes in the same 64 KiB chunks and yield one object per row; goggles also checks limits and gives each row an outcome.",
     "The NDJSON baseline holds the whole file as one string and checks nothing (no limits, no prototype keys, no per-line outcome); importRecords streams, checks the limits and gives every line parseJson's verdict (prototype keys, depth, members), searching each chunk once for suspect keys.",
+    "The CPU-time facts run importRecords and the baseline in turns (ABBA…) and compare median CPU time (process.cpuUsage): on a loaded shared machine they are steadier than the wall-time ratio, which moves with the load between cases.",
     "Until 2026-11-25 the NDJSON ratio case left normalizeText on (contrary to the first note); it now parses only, like the CSV case, and the default pipeline has its own case.",
   ],
 });
