@@ -5,6 +5,7 @@ import { ProblemError } from "../errors/goggles-error.js";
 import type { GogglesEvent } from "../events.js";
 import { conflict } from "../problem.js";
 import { escapeHtml } from "../sanitize/encode.js";
+import { normalizeText } from "../sanitize/normalize-text.js";
 import type { StandardSchemaV1 } from "../validate/standard-schema.js";
 import { type ImportOutcome, type ImportSummary, importRecords } from "./import-records.js";
 
@@ -235,6 +236,41 @@ describe("importRecords: CSV", () => {
     expect(() => imported[Symbol.asyncIterator]()).toThrow(TypeError);
   });
 
+  it("cancels a ReadableStream source when the consumer stops early", async () => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(bytesOf("a\n1\n2\n"));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const outcome of importRecords(stream, { format: "csv", limits: { maxRows: 1e9 } })) {
+      if (outcome.line > 3) break;
+    }
+    expect(cancelled).toBe(true);
+  });
+
+  it("answers next() calls made without waiting in order, sync and async schemas alike", async () => {
+    for (const async of [false, true]) {
+      const imported = importRecords('{"n":"a"}\n{"n":"B"}\n{"n":"c"}\n', {
+        format: "ndjson",
+        schema: objectOf({ n: /^[a-z]$/ }, { async }),
+      });
+      const iterator = imported[Symbol.asyncIterator]();
+      const results = await Promise.all([1, 2, 3, 4, 5].map(() => iterator.next()));
+      expect(results.map((r) => (r.done ? "done" : `${r.value.line} ${r.value.ok}`))).toEqual([
+        "1 true",
+        "2 false",
+        "3 true",
+        "done",
+        "done",
+      ]);
+      expect(await imported.summary).toMatchObject({ rows: 3, accepted: 2, rejected: 1, complete: true });
+    }
+  });
+
   it("on arbitrary bytes never throws and gives every row exactly one outcome (fast-check)", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -300,6 +336,34 @@ describe("importRecords: NDJSON", () => {
     );
     expect(outcomes[0]).toEqual({ ok: true, line: 1, record: { name: "ada" }, formulas: ["tags.0"] });
     expect(outcomes[1]?.problem?.status).toBe(422);
+  });
+
+  it("lists nested formula paths in document order, rejects on the first, and normalizes nested strings", async () => {
+    const text = '{"a":{"x":"=1","y":[" ok ","@2"]},"b":"-x","c":"\u202e fine "}\n"=root"\n';
+    const flagged = await run(importRecords(text, { format: "ndjson" }));
+    expect(flagged.outcomes).toEqual([
+      {
+        ok: true,
+        line: 1,
+        record: { a: { x: "=1", y: ["ok", "@2"] }, b: "-x", c: "fine" },
+        formulas: ["a.x", "a.y.1", "b"],
+      },
+      { ok: true, line: 2, record: "=root", formulas: [""] },
+    ]);
+    const rejected = await run(importRecords(text, { format: "ndjson", formulas: "reject" }));
+    expect(rejected.outcomes.map((o) => o.problem?.extensions?.column)).toEqual(["path a.x", "the root"]);
+  });
+
+  it("normalizes by default exactly as normalizeText does (fast-check)", async () => {
+    const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: "binary", maxLength: 12 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 8 }), async (strings) => {
+        const line = `${JSON.stringify(strings)}\n`;
+        const byDefault = await importRecords(line, { format: "ndjson", formulas: "allow" }).collect();
+        expect(byDefault.records).toEqual([strings.map((s) => normalizeText(s))]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("ends with 413 when a line exceeds maxFieldBytes", async () => {

@@ -3,12 +3,13 @@ import { type EventHandler, emit } from "../events.js";
 import { badRequest, contentTooLarge, type Problem, unprocessableContent } from "../problem.js";
 import { normalizeText } from "../sanitize/normalize-text.js";
 import { sanitize as applyRules, type SanitizeRules } from "../sanitize/sanitize.js";
-import { parseJson } from "../validate/parse-json.js";
+import { JsonLineParser } from "../validate/parse-json-lines.js";
 import type { StandardSchemaV1 } from "../validate/standard-schema.js";
 import { validationProblem } from "../validate/validate.js";
 import { CsvParser, type CsvRow } from "./csv-parser.js";
 import { isFormulaCell } from "./formula.js";
-import { type NdjsonLine, NdjsonLines } from "./ndjson-lines.js";
+import { NdjsonLines } from "./ndjson-lines.js";
+import { Utf8ChunkDecoder } from "./utf8-chunk-decoder.js";
 import { utf8Length } from "./utf8-length.js";
 
 /** The formats `importRecords` reads. @example const format: ImportFormat = "ndjson"; */
@@ -200,44 +201,45 @@ function isThenable<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
-/** Applies `fn` to every string in a JSON value (copying), keys untouched; iterative, any depth. */
-function mapStrings(value: unknown, fn: (s: string) => string): unknown {
-  if (typeof value === "string") return fn(value);
-  if (typeof value !== "object" || value === null) return value;
-  const root: unknown = Array.isArray(value) ? [] : {};
-  const stack: Array<[unknown, Record<string, unknown> | unknown[]]> = [
-    [value, root as Record<string, unknown>],
-  ];
-  while (stack.length > 0) {
-    const [from, to] = stack.pop() as [Record<string, unknown>, Record<string, unknown>];
-    for (const key of Object.keys(from)) {
-      const v = from[key];
-      if (typeof v === "string") to[key] = fn(v);
-      else if (typeof v === "object" && v !== null) {
-        const copy = Array.isArray(v) ? [] : {};
-        to[key] = copy;
-        stack.push([v, copy]);
-      } else to[key] = v;
-    }
-  }
-  return root;
-}
+type JsonContainer = Record<string, unknown> | unknown[];
 
-/** Paths (`a.b.0`) of the formula-looking strings in a JSON value. */
-function formulaPaths(value: unknown): string[] {
-  const found: string[] = [];
-  const stack: Array<[unknown, string]> = [[value, ""]];
-  while (stack.length > 0) {
-    const [v, path] = stack.pop() as [unknown, string];
-    if (typeof v === "string") {
-      if (isFormulaCell(v)) found.push(path);
-    } else if (typeof v === "object" && v !== null) {
-      for (const key of Object.keys(v)) {
-        stack.push([(v as Record<string, unknown>)[key], path === "" ? clip(key) : `${path}.${clip(key)}`]);
+/**
+ * Normalizes, in place, every string of a freshly parsed JSON value (keys untouched), and with `found` lists
+ * the paths (`a.b.0`) of the strings that look like formulas, in document order. Recursive: `parseJson` has
+ * already bounded the nesting (64 levels by default).
+ */
+function reviseStrings(
+  node: JsonContainer,
+  path: string,
+  normalize: ((text: string) => string) | undefined,
+  found: string[] | undefined,
+): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const v = node[i];
+      if (typeof v === "string") {
+        const s = normalize === undefined ? v : normalize(v);
+        if (normalize !== undefined) node[i] = s;
+        if (found !== undefined && isFormulaCell(s)) found.push(path === "" ? `${i}` : `${path}.${i}`);
+      } else if (typeof v === "object" && v !== null) {
+        const inner = found === undefined ? "" : path === "" ? `${i}` : `${path}.${i}`;
+        reviseStrings(v as JsonContainer, inner, normalize, found);
       }
     }
+    return;
   }
-  return found.reverse();
+  for (const key in node) {
+    const v = node[key];
+    if (typeof v === "string") {
+      const s = normalize === undefined ? v : normalize(v);
+      if (normalize !== undefined) node[key] = s;
+      if (found !== undefined && isFormulaCell(s))
+        found.push(path === "" ? clip(key) : `${path}.${clip(key)}`);
+    } else if (typeof v === "object" && v !== null) {
+      const inner = found === undefined ? "" : path === "" ? clip(key) : `${path}.${clip(key)}`;
+      reviseStrings(v as JsonContainer, inner, normalize, found);
+    }
+  }
 }
 
 async function* chunksOf(source: ImportSource): AsyncGenerator<Uint8Array> {
@@ -262,7 +264,10 @@ async function* chunksOf(source: ImportSource): AsyncGenerator<Uint8Array> {
 }
 
 const STRING_SLICE = 64 * 1024;
-const defaultNormalize = (text: string): string => normalizeText(text);
+/** Printable ASCII with no space at either end: text `normalizeText` returns unchanged (most cells). */
+const PLAIN_ASCII = /^[!-~](?:[ -~]*[!-~])?$/;
+const defaultNormalize = (text: string): string =>
+  text === "" || PLAIN_ASCII.test(text) ? text : normalizeText(text);
 const COALESCE = 16 * 1024;
 
 class Stop {
@@ -334,6 +339,8 @@ export function importRecords<
   };
 
   // The pipeline after parsing, written without per-row closures: sync schemas never touch a promise.
+  // Without schema, sanitize or adapter a row is accepted as parsed (the common bulk case, no calls).
+  const plain = schema === undefined && sanitize === undefined && adapter === undefined;
   const finishRow = (
     line: number,
     value: unknown,
@@ -454,29 +461,42 @@ export function importRecords<
       }
       record[name] = cell;
     }
-    return finishRow(row.line, record, flagged);
+    return plain ? accept(row.line, record, flagged) : finishRow(row.line, record, flagged);
   };
 
   // NDJSON
-  const ndjsonRow = (entry: NdjsonLine): ImportOutcome<T> | Promise<ImportOutcome<T>> | Stop => {
-    if (rows >= limits.maxRows) return new Stop(tooManyRows(entry.line));
+  const foundScratch: string[] = []; // formula paths of the current row, copied out only when there are any
+  const ndjsonRow = (
+    start: number,
+    end: number,
+    line: number,
+  ): ImportOutcome<T> | Promise<ImportOutcome<T>> | Stop => {
+    if (rows >= limits.maxRows) return new Stop(tooManyRows(line));
     rows++;
-    // The line limit is already enforced by the splitter; parseJson rejects __proto__ / constructor.prototype
-    // (plain or escaped), nesting past 64 and objects over 1000 members.
-    const parsed = parseJson(entry.text, JSON_LINE);
-    if (!parsed.ok) return reject(entry.line, withLine(parsed.problem, entry.line));
+    // The line limit is already enforced by the splitter; parseJson's checks reject __proto__ /
+    // constructor.prototype (plain or escaped), nesting past 64 and objects over 1000 members.
+    const parsed = jsonLines.parse(start, end);
+    if (!parsed.ok) return reject(line, withLine(parsed.problem, line));
     let value = parsed.value;
-    if (normalize) value = mapStrings(value, normalize);
-    let flagged: string[] | undefined;
-    if (formulas !== "allow") {
-      const paths = formulaPaths(value);
-      if (paths.length > 0) {
-        if (formulas === "reject")
-          return formulaProblem(entry.line, paths[0] === "" ? "the root" : `path ${paths[0]}`);
-        flagged = paths;
-      }
+    const found = formulas === "allow" ? undefined : foundScratch;
+    if (found !== undefined) found.length = 0;
+    if (typeof value === "string") {
+      if (normalize !== undefined) value = normalize(value);
+      if (found !== undefined && isFormulaCell(value as string)) found.push("");
+    } else if (
+      typeof value === "object" &&
+      value !== null &&
+      (normalize !== undefined || found !== undefined)
+    ) {
+      reviseStrings(value as JsonContainer, "", normalize, found);
     }
-    return finishRow(entry.line, value, flagged);
+    let flagged: string[] | undefined;
+    if (found !== undefined && found.length > 0) {
+      if (formulas === "reject")
+        return formulaProblem(line, found[0] === "" ? "the root" : `path ${found[0]}`);
+      flagged = found.slice();
+    }
+    return plain ? accept(line, value, flagged) : finishRow(line, value, flagged);
   };
 
   const tooManyRows = (line: number): Problem =>
@@ -487,6 +507,7 @@ export function importRecords<
 
   const csv = new CsvParser({ maxFieldBytes: limits.maxFieldBytes, maxStoredFields: limits.maxColumns });
   const ndjson = new NdjsonLines(limits.maxFieldBytes);
+  const jsonLines = new JsonLineParser(JSON_LINE);
   const isCsv = options.format === "csv";
 
   // A `ProblemError` thrown while handling a row (an adapter's transform refusing a value, a sanitize rule)
@@ -497,54 +518,60 @@ export function importRecords<
       if (isProblemError(error)) return reject(line, withLine(error.problem, line));
       throw error;
     };
-  function guarded<R extends { readonly line: number }, O>(fn: (row: R) => O, row: R): O | RejectedRow {
-    try {
-      return fn(row);
-    } catch (error) {
-      return refuse(row.line)(error);
-    }
-  }
 
-  async function* run(): AsyncGenerator<ImportOutcome<T>> {
+  const fieldTooLarge = (at: number): Problem =>
+    contentTooLarge({
+      detail: isCsv
+        ? `A field is larger than ${limits.maxFieldBytes} bytes.`
+        : `A line is larger than ${limits.maxFieldBytes} bytes.`,
+      extensions: { line: at, reason: "max_field_bytes" },
+    });
+  const tooManyErrors = (at: number): Problem =>
+    unprocessableContent({
+      detail: `The import stopped after ${rejected} rejected rows.`,
+      extensions: { line: at, reason: "max_errors" },
+    });
+
+  /**
+   * The outcomes, as a hand-written async iterator rather than an async generator: a row whose pipeline is
+   * synchronous is handled inside `next()` and handed out as an already settled promise, which costs a third
+   * of a generator's `yield`. Rows are still handled one per `next()` (lazily, in input order), so a consumer
+   * that stops early leaves the rest unread and uncounted.
+   */
+  function run(): AsyncIterator<ImportOutcome<T>> {
     const csvRows: CsvRow[] = [];
-    const lines: NdjsonLine[] = [];
+    const ranges = ndjson.ranges;
+    let at = 0; // the next buffered row: an index into csvRows, or into ranges (3 numbers per line)
+    let final = false; // the buffered rows come from the last piece of input
     let line = 1;
+    let lastLine = 1; // the line of the last outcome handed out
+    let lastRejected = false;
     let complete = false;
-    const fieldTooLarge = (at: number): Problem =>
-      contentTooLarge({
-        detail: isCsv
-          ? `A field is larger than ${limits.maxFieldBytes} bytes.`
-          : `A line is larger than ${limits.maxFieldBytes} bytes.`,
-        extensions: { line: at, reason: "max_field_bytes" },
-      });
+    let fatalSent = false;
+    let finished: Promise<void> | undefined;
+    let busy: Promise<unknown> | undefined;
 
-    const tooManyErrors = (at: number): Problem =>
-      unprocessableContent({
-        detail: `The import stopped after ${rejected} rejected rows.`,
-        extensions: { line: at, reason: "max_errors" },
-      });
     const tooManyBytes = (): Problem =>
       contentTooLarge({
         detail: `The import exceeds ${limits.maxBytes} bytes.`,
         extensions: { line, reason: "max_bytes" },
       });
 
-    // The next piece of decoded text, or the problem that ends the import. Called once per chunk, so rows
-    // pass through a single async generator (this one) on their way out.
+    // The next piece of decoded text, or the problem that ends the import. Called once per chunk.
     let nextText: () => Promise<{ text: string; final: boolean } | Problem>;
     let release = async (): Promise<void> => {};
     if (typeof source === "string") {
       bytes = utf8Length(source, 0, source.length);
       const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-      let at = 0;
+      let from = 0;
       nextText = async () => {
         if (bytes > limits.maxBytes) return tooManyBytes();
-        const piece = text.slice(at, at + STRING_SLICE);
-        at += STRING_SLICE;
-        return { text: piece, final: at >= text.length };
+        const piece = text.slice(from, from + STRING_SLICE);
+        from += STRING_SLICE;
+        return { text: piece, final: from >= text.length };
       };
     } else {
-      const decoder = new TextDecoder("utf-8", { fatal: true });
+      const decoder = new Utf8ChunkDecoder();
       const chunks = chunksOf(source);
       release = async () => {
         await chunks.return(undefined).catch(() => {});
@@ -562,10 +589,10 @@ export function importRecords<
               });
         }
         try {
-          if (next.done) return { text: decoder.decode(), final: true };
+          if (next.done) return { text: decoder.end(), final: true };
           bytes += next.value.byteLength;
           if (bytes > limits.maxBytes) return tooManyBytes();
-          return { text: decoder.decode(next.value, { stream: true }), final: false };
+          return { text: decoder.decode(next.value), final: false };
         } catch {
           return badRequest({
             detail: "The import is not valid UTF-8.",
@@ -596,77 +623,128 @@ export function importRecords<
       };
     }
 
-    try {
-      reading: for (;;) {
-        const piece = await nextText();
-        if (!("text" in piece)) {
-          ended = piece;
-          break;
-        }
+    const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+    /** Releases the source and settles the summary, once. */
+    const finish = (): Promise<void> => {
+      finished ??= release().then(() =>
+        resolveSummary({
+          rows,
+          accepted,
+          rejected,
+          problems,
+          complete,
+          bytes,
+          ...(ended ? { problem: ended } : {}),
+        }),
+      );
+      return finished;
+    };
+
+    const deliver = (out: ImportOutcome<T>): IteratorResult<ImportOutcome<T>> => {
+      lastRejected = out.problem !== undefined;
+      lastLine = out.line;
+      return { done: false, value: out };
+    };
+
+    /** Hands out the problem that ended the import as the last outcome. */
+    const endWith = (problem: Problem): IteratorResult<ImportOutcome<T>> => {
+      ended = problem;
+      fatalSent = true;
+      const fatalLine = (problem.extensions?.line as number | undefined) ?? line;
+      return { done: false, value: { ok: false, line: fatalLine, problem, fatal: true } };
+    };
+
+    /** The next outcome: synchronously while buffered rows last, else after reading more input. */
+    const advance = (): IteratorResult<ImportOutcome<T>> | Promise<IteratorResult<ImportOutcome<T>>> => {
+      if (fatalSent || finished !== undefined) return finish().then(() => DONE);
+      if (lastRejected && rejected >= limits.maxErrors) return endWith(tooManyErrors(lastLine));
+      lastRejected = false;
+      for (;;) {
+        let step: ImportOutcome<T> | Promise<ImportOutcome<T>> | Stop | undefined;
         if (isCsv) {
-          csv.push(piece.text, piece.final, csvRows);
-          for (let k = 0; k < csvRows.length; k++) {
-            const row = csvRows[k] as CsvRow;
-            line = row.line;
-            const step = guarded(csvRow, row);
-            if (step === undefined) continue;
-            if (step instanceof Stop) {
-              ended = step.problem;
-              break reading;
-            }
-            const out = isThenable(step) ? await step.then(undefined, refuse(row.line)) : step;
-            yield out;
-            if (out.problem !== undefined && rejected >= limits.maxErrors) {
-              ended = tooManyErrors(row.line);
-              break reading;
-            }
-          }
-          csvRows.length = 0;
-          if (csv.fatal !== undefined) {
-            ended = fieldTooLarge(csv.fatal.line);
-            break;
+          if (at >= csvRows.length) break;
+          const row = csvRows[at++] as CsvRow;
+          line = row.line;
+          try {
+            step = csvRow(row);
+          } catch (error) {
+            step = refuse(line)(error);
           }
         } else {
-          ndjson.push(piece.text, piece.final, lines);
-          for (let k = 0; k < lines.length; k++) {
-            const entry = lines[k] as NdjsonLine;
-            line = entry.line;
-            const step = guarded(ndjsonRow, entry);
-            if (step instanceof Stop) {
-              ended = step.problem;
-              break reading;
-            }
-            const out = isThenable(step) ? await step.then(undefined, refuse(entry.line)) : step;
-            yield out;
-            if (out.problem !== undefined && rejected >= limits.maxErrors) {
-              ended = tooManyErrors(entry.line);
-              break reading;
-            }
+          if (at >= ranges.length) break;
+          line = ranges[at + 2] as number;
+          try {
+            step = ndjsonRow(ranges[at] as number, ranges[at + 1] as number, line);
+          } catch (error) {
+            step = refuse(line)(error);
           }
-          lines.length = 0;
-          if (ndjson.fatalLine !== undefined) {
-            ended = fieldTooLarge(ndjson.fatalLine);
-            break;
-          }
+          at += 3;
         }
-        if (piece.final) break;
+        if (step === undefined) continue; // the CSV header
+        if (step instanceof Stop) return endWith(step.problem);
+        if (step instanceof Promise) return step.then(undefined, refuse(line)).then(deliver);
+        return deliver(step);
       }
-      if (ended !== undefined) {
-        const fatalLine = (ended.extensions?.line as number | undefined) ?? line;
-        yield { ok: false, line: fatalLine, problem: ended, fatal: true };
-      } else complete = true;
-    } finally {
-      await release();
-      resolveSummary({
-        rows,
-        accepted,
-        rejected,
-        problems,
-        complete,
-        bytes,
-        ...(ended ? { problem: ended } : {}),
+      // Every buffered row is out.
+      const fatalLine = isCsv ? csv.fatal?.line : ndjson.fatalLine;
+      if (fatalLine !== undefined) return endWith(fieldTooLarge(fatalLine));
+      if (final) {
+        complete = true;
+        return finish().then(() => DONE);
+      }
+      return nextText().then((piece) => {
+        if (!("text" in piece)) return endWith(piece);
+        final = piece.final;
+        at = 0;
+        if (isCsv) {
+          csvRows.length = 0;
+          csv.push(piece.text, piece.final, csvRows);
+        } else {
+          ndjson.push(piece.text, piece.final);
+          jsonLines.load(ndjson.text);
+        }
+        return advance();
       });
-    }
+    };
+
+    // A bug (a throw that is not a ProblemError) ends the iteration with it, after releasing the source.
+    const failWith = (error: unknown): Promise<never> =>
+      finish().then(() => {
+        throw error;
+      });
+
+    const next = (): Promise<IteratorResult<ImportOutcome<T>>> => {
+      // Calls made before the previous one settled wait their turn (a `for await` never does that).
+      if (busy !== undefined) return busy.then(next, next);
+      let result: IteratorResult<ImportOutcome<T>> | Promise<IteratorResult<ImportOutcome<T>>>;
+      try {
+        result = advance();
+      } catch (error) {
+        fatalSent = true;
+        return failWith(error);
+      }
+      if (!(result instanceof Promise)) return Promise.resolve(result);
+      const settled = result.then(
+        (r) => {
+          busy = undefined;
+          return r;
+        },
+        (error: unknown) => {
+          busy = undefined;
+          fatalSent = true;
+          return failWith(error);
+        },
+      );
+      busy = settled;
+      return settled;
+    };
+
+    return {
+      next,
+      return: (value?: unknown) =>
+        finish().then(() => ({ done: true, value }) as IteratorReturnResult<undefined>),
+    };
   }
 
   const iterable: RecordImport<T> = {

@@ -1,14 +1,12 @@
 import { utf8Length } from "./utf8-length.js";
 
-/** One NDJSON line: its 1-based number and its text (without the line end). */
-export interface NdjsonLine {
-  readonly line: number;
-  readonly text: string;
-}
-
 /**
  * Splits decoded text chunks into lines (LF or CRLF), skipping blank ones. Only the current partial line is
- * carried between chunks; a line longer than `maxLineBytes` UTF-8 bytes stops the splitter (`fatal`).
+ * carried between chunks; a line longer than `maxLineBytes` UTF-8 bytes stops the splitter (`fatalLine`).
+ *
+ * Each `push` describes the complete lines it found without copying them: `text` is the text they are cut
+ * from, and `ranges` holds three numbers per line — its start and end in `text` (line end excluded) and its
+ * 1-based line number. Both are replaced by the next `push`.
  * @internal
  */
 export class NdjsonLines {
@@ -17,6 +15,10 @@ export class NdjsonLines {
   private readonly maxLineBytes: number;
   /** Set when a line broke the limit; the line number it started on. */
   fatalLine: number | undefined;
+  /** The text the last `push` cut its lines from. */
+  text = "";
+  /** `[start, end, line, start, end, line, …]` for each complete non-blank line of the last `push`. */
+  readonly ranges: number[] = [];
 
   constructor(maxLineBytes: number) {
     this.maxLineBytes = maxLineBytes;
@@ -33,11 +35,14 @@ export class NdjsonLines {
     return units > this.maxLineBytes || utf8Length(text, start, end) > this.maxLineBytes;
   }
 
-  /** Splits `chunk` (or, with `final`, the end of input), appending complete non-blank lines to `out`. */
-  push(chunk: string, final: boolean, out: NdjsonLine[]): void {
+  /** Splits `chunk` (or, with `final`, the end of input) into `text` and `ranges`. */
+  push(chunk: string, final: boolean): void {
+    const ranges = this.ranges;
+    ranges.length = 0;
     if (this.fatalLine !== undefined) return;
     const scanFrom = this.pending.length;
     const text = scanFrom > 0 ? this.pending + chunk : chunk;
+    this.text = text;
     this.pending = "";
     let start = 0;
     let nl = text.indexOf("\n", scanFrom);
@@ -47,7 +52,7 @@ export class NdjsonLines {
         return;
       }
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (!isBlank(text, start, end)) out.push({ line: this.line, text: text.slice(start, end) });
+      if (!isBlank(text, start, end)) ranges.push(start, end, this.line);
       this.line++;
       start = nl + 1;
       nl = text.indexOf("\n", start);
@@ -57,7 +62,7 @@ export class NdjsonLines {
       return;
     }
     if (final) {
-      if (!isBlank(text, start, text.length)) out.push({ line: this.line, text: text.slice(start) });
+      if (!isBlank(text, start, text.length)) ranges.push(start, text.length, this.line);
     } else if (start < text.length) {
       this.pending = text.slice(start);
     }
