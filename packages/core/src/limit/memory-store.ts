@@ -60,6 +60,12 @@ export class MemoryStore implements LimiterStore {
   #slots = 0;
   #stride = 0;
   #cursor = 0;
+  /**
+   * The latest time at which a bucket the sweep forgot was full again. While the clock reads earlier (it went
+   * back), a key without state cannot be told from one the sweep forgot, whose bucket the specification would
+   * still show short of full: such a key starts with the tokens a bucket full at this time had then.
+   */
+  #forgottenFullAt = Number.NEGATIVE_INFINITY;
   readonly #decision: { allowed: boolean; tokens: number[] } = { allowed: false, tokens: [] };
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -110,15 +116,17 @@ export class MemoryStore implements LimiterStore {
   #consumeNew(key: string, limit: BucketLimit, cost: number, now: number): number {
     if (this.#stride !== HEADER_ONE) this.#setStride(HEADER_ONE);
     const capacity = limit.capacity;
-    if (capacity < cost - TOKEN_EPSILON * capacity) {
+    const behind = this.#forgottenFullAt - now;
+    const avail = behind > 0 ? Math.max(capacity - behind * limit.refillPerMs, 0) : capacity;
+    if (avail < cost - TOKEN_EPSILON * capacity) {
       this.lastAllowed = false;
-      return capacity;
+      return avail;
     }
     this.lastAllowed = true;
-    if (cost === 0) return capacity;
+    if (cost === 0) return avail;
     const base = this.#allocate(key, now) * HEADER_ONE;
     const s = this.#slab;
-    const left = capacity - cost;
+    const left = avail - cost;
     const stored = Math.max(left, 0);
     s[base] = now + (capacity - stored) / limit.refillPerMs;
     s[base + 1] = now;
@@ -142,10 +150,12 @@ export class MemoryStore implements LimiterStore {
     let allowed = true;
     const slot = this.#index.get(key);
     if (slot === undefined) {
+      const behind = this.#forgottenFullAt - now;
       for (let i = 0; i < n; i++) {
-        const capacity = (limits[i] as BucketLimit).capacity;
-        tokens[i] = capacity;
-        if (capacity < cost - TOKEN_EPSILON * capacity) allowed = false;
+        const limit = limits[i] as BucketLimit;
+        const avail = behind > 0 ? Math.max(limit.capacity - behind * limit.refillPerMs, 0) : limit.capacity;
+        tokens[i] = avail;
+        if (avail < cost - TOKEN_EPSILON * limit.capacity) allowed = false;
       }
       decision.allowed = allowed;
       if (!allowed) return decision;
@@ -211,6 +221,7 @@ export class MemoryStore implements LimiterStore {
     this.#free.length = 0;
     this.#head = this.#tail = NONE;
     this.#used = this.#cursor = 0;
+    this.#forgottenFullAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Charges `cost` from `avail` (in `tokens`, which become `left`) and writes the record at `base`. */
@@ -290,7 +301,11 @@ export class MemoryStore implements LimiterStore {
     let cursor = this.#cursor;
     for (let k = 0; k < count; k++) {
       if (cursor >= used) cursor = 0;
-      if (keys[cursor] !== undefined && (s[cursor * stride] as number) <= now) this.#remove(cursor);
+      const fullAt = s[cursor * stride] as number;
+      if (keys[cursor] !== undefined && fullAt <= now) {
+        this.#remove(cursor);
+        if (fullAt > this.#forgottenFullAt) this.#forgottenFullAt = fullAt;
+      }
       cursor++;
     }
     this.#cursor = cursor;
