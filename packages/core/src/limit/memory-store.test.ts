@@ -125,6 +125,24 @@ describe("MemoryStore bounds", () => {
     }
   });
 
+  it("evicts by an approximate LRU in a large store: a key in use is never evicted, idle ones are", () => {
+    const slow: BucketLimit[] = [{ name: "default", capacity: 10, refillPerMs: 1 / 3_600_000 }];
+    const store = new MemoryStore({ maxKeys: 500 });
+    for (let i = 0; i < 500; i++) store.consume(`idle${i}`, slow, 1, i);
+    for (let i = 0; i < 20_000; i++) {
+      store.consume("hot", slow, 0.0001, 1000 + i); // used between every two new keys
+      store.consume(`new${i}`, slow, 1, 1000 + i);
+    }
+    expect(store.size).toBe(500);
+    // Never evicted: all 20 000 charges of 0.0001 are still there (an eviction would have refilled it).
+    expect(store.consume("hot", slow, 0, 30_000).tokens[0]).toBeLessThan(8.05);
+    // Each eviction took the least recently used of 32 slots: all the idle keys are gone.
+    let idleLeft = 0;
+    for (let i = 0; i < 500; i++)
+      if ((store.consume(`idle${i}`, slow, 0, 30_000).tokens[0] as number) < 10) idleLeft++;
+    expect(idleLeft).toBe(0);
+  });
+
   it("forgets a key whose refund fills it, and keeps nothing for peeks or refusals of unknown keys", () => {
     const store = new MemoryStore();
     store.consume("a", limits, 0, 0);
