@@ -61,6 +61,36 @@ end
 export const consumeScript = defineScript(
   `${PRELUDE}
 local out = {}
+if n == 1 then
+  -- One limit (the common case): the same arithmetic without a table per key.
+  local cap, rate = caps[1], rates[1]
+  local slack = eps * cap
+  for k = 1, #KEYS do
+    local key = KEYS[k]
+    local cost = tonumber(ARGV[4 + k])
+    local value = redis.call('GET', key)
+    local t, a = now, cap
+    if value and #value == 16 then
+      local at, tokens = struct.unpack('<dd', value)
+      if at > now then t = at end
+      a = tokens + (t - at) * rate
+      if a > cap then a = cap end
+    end
+    if a < cost - slack then
+      out[#out + 1] = 0
+    else
+      out[#out + 1] = 1
+      a = a - cost
+      if cost > 0 then
+        local stored = a
+        if stored < 0 then stored = 0 end
+        redis.call('SET', key, struct.pack('<dd', t, stored), 'PX', math.ceil((cap - stored) / rate) + 1000)
+      end
+    end
+    out[#out + 1] = string.format('%.17g', a)
+  end
+  return out
+end
 for k = 1, #KEYS do
   local cost = tonumber(ARGV[2 * n + 2 + k])
   local has, t, avail = refill(KEYS[k])
