@@ -12,7 +12,8 @@ import {
 } from "@goggles/core";
 import { type RedisClient, type RedisInput, redisClient } from "../client/redis-client.js";
 import type { RedisArg } from "../client/redis-driver.js";
-import { replyArray, replyInteger, replyNumber } from "../script/replies.js";
+import { RedisReplyError } from "../errors/redis-reply-error.js";
+import { replyInteger, replyNumber, replyString } from "../script/replies.js";
 import { BlockCache } from "./block-cache.js";
 import { hashSlot } from "./hash-slot.js";
 import { consumeScript, refundScript } from "./token-bucket-scripts.js";
@@ -107,7 +108,16 @@ function limitArgs(limits: readonly BucketLimit[]): RedisArg[] {
   return args;
 }
 
-/** Reads decision `k` of a flat reply: `allowed, left[1..n]` per key. */
+/** Splits the consume script's reply into its fields, checking there are `length`. */
+function replyFields(reply: unknown, what: string, length: number): readonly string[] {
+  const fields = replyString(reply, what).split(" ");
+  if (fields.length !== length) {
+    throw new RedisReplyError(`Expected ${what} to have ${length} fields, got ${fields.length}.`);
+  }
+  return fields;
+}
+
+/** Reads decision `k` of the script's fields: `allowed, left[1..n]` per key. */
 function parseDecision(parts: readonly unknown[], k: number, n: number): StoreDecision {
   const base = k * (n + 1);
   const tokens: number[] = [];
@@ -220,7 +230,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
       (reply) => {
         let replies: readonly unknown[];
         try {
-          replies = replyArray(reply, "limiter decisions", batch.length * (limits.length + 1));
+          replies = replyFields(reply, "limiter decisions", batch.length * (limits.length + 1));
         } catch (error) {
           for (const p of batch) p.reject(error);
           return;
@@ -265,7 +275,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
     if (coalesce === false) {
       const args: RedisArg[] = [scriptNow(), ...argsFor(limits), String(cost)];
       return guarded(() => client.run(consumeScript, [storePrefix + key], args)).then((reply) =>
-        parseDecision(replyArray(reply, "limiter decision", limits.length + 1), 0, limits.length),
+        parseDecision(replyFields(reply, "limiter decision", limits.length + 1), 0, limits.length),
       );
     }
     return new Promise<StoreDecision>((resolve, reject) => {
