@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isLimiterInputError } from "../errors/limiter-input-error.js";
+import { FakeClock } from "../testing/fake-clock.js";
+import { createLimiter } from "./limiter.js";
 import { limiterStoreContract } from "./limiter-store.contract.js";
 import { consumeOne, MemoryStore } from "./memory-store.js";
 import {
@@ -94,6 +96,51 @@ describe("MemoryStore bounds", () => {
     expect(store.size).toBe(3);
     expect(store.consume("b", limits, 0, 2).tokens[0]).toBe(10); // forgotten
     expect(store.consume("a", limits, 0, 2).tokens[0]).toBeCloseTo(5.02, 6);
+  });
+
+  it("never mints tokens when the clock goes back after the sweep forgot a bucket that was full again", async () => {
+    // Whatever the sweep forgot at 20 s was full again at 10 s at the latest; back at 1 s, the specification
+    // (which keeps state) gives "drained" 1 token, so the store must not answer with more.
+    for (const limits of [
+      undefined,
+      { burst: { capacity: 10, refillPerSecond: 1 }, daily: { capacity: 20, refillPerSecond: 1 } },
+    ]) {
+      const clock = new FakeClock(0);
+      const store = new MemoryStore({ maxKeys: 4 });
+      const limiter = createLimiter(
+        limits === undefined ? { capacity: 10, refillPerSecond: 1, store, clock } : { limits, store, clock },
+      );
+      expect((await limiter.consume("drained", 10)).allowed).toBe(true); // full again at 10 s
+      clock.set(20_000);
+      // New keys past half the cap: each insert sweeps two slots and reclaims "drained".
+      for (const key of ["b", "c", "d", "e"]) await limiter.consume(key);
+      clock.set(1_000); // the clock steps back 19 s
+      const refused = await limiter.consume("drained", 2);
+      expect(refused.allowed).toBe(false);
+      expect(refused.remaining).toBeLessThanOrEqual(1);
+      const peek = await limiter.consume("never-seen", 0);
+      expect(peek.remaining).toBeLessThanOrEqual(1); // conservative for any key while the clock is behind
+      clock.set(10_000); // from the time the forgotten buckets were full again, new keys are full
+      expect((await limiter.consume("another", 0)).remaining).toBe(10);
+    }
+  });
+
+  it("evicts by an approximate LRU in a large store: a key in use is never evicted, idle ones are", () => {
+    const slow: BucketLimit[] = [{ name: "default", capacity: 10, refillPerMs: 1 / 3_600_000 }];
+    const store = new MemoryStore({ maxKeys: 500 });
+    for (let i = 0; i < 500; i++) store.consume(`idle${i}`, slow, 1, i);
+    for (let i = 0; i < 20_000; i++) {
+      store.consume("hot", slow, 0.0001, 1000 + i); // used between every two new keys
+      store.consume(`new${i}`, slow, 1, 1000 + i);
+    }
+    expect(store.size).toBe(500);
+    // Never evicted: all 20 000 charges of 0.0001 are still there (an eviction would have refilled it).
+    expect(store.consume("hot", slow, 0, 30_000).tokens[0]).toBeLessThan(8.05);
+    // Each eviction took the least recently used of 32 slots: all the idle keys are gone.
+    let idleLeft = 0;
+    for (let i = 0; i < 500; i++)
+      if ((store.consume(`idle${i}`, slow, 0, 30_000).tokens[0] as number) < 10) idleLeft++;
+    expect(idleLeft).toBe(0);
   });
 
   it("forgets a key whose refund fills it, and keeps nothing for peeks or refusals of unknown keys", () => {

@@ -21,22 +21,30 @@ export const consumeOne: unique symbol = Symbol("goggles.memoryStore.consumeOne"
 const FIRST_SLOTS = 256;
 /** Slots examined per new key, once the store is half full, to reclaim buckets that are full again. */
 const SWEEP_ON_INSERT = 2;
-/** Slots examined when the store is at its cap, before falling back to the least recently used entry. */
+/**
+ * Slots examined when the store is at its cap: every bucket among them that is full again is reclaimed, and
+ * when there is none, the least recently used of them is evicted (an approximate LRU, exact up to this size).
+ */
 const SWEEP_AT_CAP = 32;
 const NONE = -1;
 const EMPTY = new Float64Array(0);
-const EMPTY_LINKS = new Int32Array(0);
 
 /**
  * The in-memory limiter store: the token-bucket specification of `token-bucket.ts`, implemented in place on
  * a typed array. Bounded (`maxKeys`), no timers, lazy expiry.
  *
  * Layout: a `Map` from key to a slot number (a small integer, so no boxed value per entry); per slot, one
- * `Float64Array` record `[fullAt, at, tokens…]` and two `Int32Array` links of a least-recently-used list.
- * Arrays grow by doubling up to `maxKeys` slots. A bucket that is full again carries no information: it is
- * treated as absent; once the store is half full, a small incremental sweep on each new key reclaims such
- * entries, and when the store is full they are evicted first; only when the sweep finds none is the least
- * recently used key evicted.
+ * `Float64Array` record `[fullAt, at, tokens…]` and the use counter at its last use (recency: one write per
+ * decision, where a linked LRU list costs six). Arrays grow by doubling up to `maxKeys` slots. A bucket that
+ * is full again carries no information: it is treated as absent; once the store is half full, a small
+ * incremental sweep on each new key reclaims such entries. When the store is full, a new key examines the
+ * next 32 slots: it reclaims those full again, or, if none is, evicts the least recently used of the 32 (an
+ * approximate LRU, as Redis's: exact for stores of up to 32 keys; a key used since any of the others is
+ * never the one evicted).
+ *
+ * Forgetting a full bucket never mints tokens when the clock goes back: while the clock reads earlier than
+ * the latest time a forgotten bucket was full again, a key without state starts with the tokens such a
+ * bucket had then (at most `regression × refill` short of full) instead of a full bucket.
  *
  * One store serves one limiter (all calls must bring the same number of limits).
  *
@@ -49,10 +57,9 @@ export class MemoryStore implements LimiterStore {
   readonly #index = new Map<string, number>();
   #keys: (string | undefined)[] = [];
   #slab: Float64Array = EMPTY;
-  #prev: Int32Array = EMPTY_LINKS;
-  #next: Int32Array = EMPTY_LINKS;
-  #head = NONE;
-  #tail = NONE;
+  /** Per slot, the use counter at its last use: recency for eviction, one write per decision. */
+  #used_at: Float64Array = EMPTY;
+  #uses = 0;
   readonly #free: number[] = [];
   /** Slots handed out so far (`[0, used)` have held a key). */
   #used = 0;
@@ -60,6 +67,12 @@ export class MemoryStore implements LimiterStore {
   #slots = 0;
   #stride = 0;
   #cursor = 0;
+  /**
+   * The latest time at which a bucket the sweep forgot was full again. While the clock reads earlier (it went
+   * back), a key without state cannot be told from one the sweep forgot, whose bucket the specification would
+   * still show short of full: such a key starts with the tokens a bucket full at this time had then.
+   */
+  #forgottenFullAt = Number.NEGATIVE_INFINITY;
   readonly #decision: { allowed: boolean; tokens: number[] } = { allowed: false, tokens: [] };
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -91,7 +104,7 @@ export class MemoryStore implements LimiterStore {
     const capacity = limit.capacity;
     let avail = (s[base + 2] as number) + (t - at) * limit.refillPerMs;
     if (avail > capacity) avail = capacity;
-    if (slot !== this.#head) this.#touch(slot);
+    this.#used_at[slot] = ++this.#uses;
     if (avail < cost - TOKEN_EPSILON * capacity) {
       this.lastAllowed = false;
       return avail;
@@ -110,15 +123,17 @@ export class MemoryStore implements LimiterStore {
   #consumeNew(key: string, limit: BucketLimit, cost: number, now: number): number {
     if (this.#stride !== HEADER_ONE) this.#setStride(HEADER_ONE);
     const capacity = limit.capacity;
-    if (capacity < cost - TOKEN_EPSILON * capacity) {
+    const behind = this.#forgottenFullAt - now;
+    const avail = behind > 0 ? Math.max(capacity - behind * limit.refillPerMs, 0) : capacity;
+    if (avail < cost - TOKEN_EPSILON * capacity) {
       this.lastAllowed = false;
-      return capacity;
+      return avail;
     }
     this.lastAllowed = true;
-    if (cost === 0) return capacity;
+    if (cost === 0) return avail;
     const base = this.#allocate(key, now) * HEADER_ONE;
     const s = this.#slab;
-    const left = capacity - cost;
+    const left = avail - cost;
     const stored = Math.max(left, 0);
     s[base] = now + (capacity - stored) / limit.refillPerMs;
     s[base + 1] = now;
@@ -142,10 +157,12 @@ export class MemoryStore implements LimiterStore {
     let allowed = true;
     const slot = this.#index.get(key);
     if (slot === undefined) {
+      const behind = this.#forgottenFullAt - now;
       for (let i = 0; i < n; i++) {
-        const capacity = (limits[i] as BucketLimit).capacity;
-        tokens[i] = capacity;
-        if (capacity < cost - TOKEN_EPSILON * capacity) allowed = false;
+        const limit = limits[i] as BucketLimit;
+        const avail = behind > 0 ? Math.max(limit.capacity - behind * limit.refillPerMs, 0) : limit.capacity;
+        tokens[i] = avail;
+        if (avail < cost - TOKEN_EPSILON * limit.capacity) allowed = false;
       }
       decision.allowed = allowed;
       if (!allowed) return decision;
@@ -166,7 +183,7 @@ export class MemoryStore implements LimiterStore {
       tokens[i] = avail;
       if (avail < cost - TOKEN_EPSILON * limit.capacity) allowed = false;
     }
-    if (slot !== this.#head) this.#touch(slot);
+    this.#used_at[slot] = ++this.#uses;
     decision.allowed = allowed;
     if (allowed && cost !== 0) this.#write(base, limits, tokens, cost, t);
     return decision;
@@ -209,8 +226,8 @@ export class MemoryStore implements LimiterStore {
     this.#index.clear();
     this.#keys = [];
     this.#free.length = 0;
-    this.#head = this.#tail = NONE;
     this.#used = this.#cursor = 0;
+    this.#forgottenFullAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Charges `cost` from `avail` (in `tokens`, which become `left`) and writes the record at `base`. */
@@ -240,7 +257,8 @@ export class MemoryStore implements LimiterStore {
   }
 
   /**
-   * A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the LRU tail.
+   * A slot for a new key: a free one, a new one, or one reclaimed from a full bucket or the least recently
+   * used of a sample.
    * Growing is written inline on purpose: this cold path then stays too large for V8 to inline into the hot
    * `[consumeOne]`, which measured ~7 ns per decision faster on known keys when it is not inlined.
    */
@@ -256,20 +274,17 @@ export class MemoryStore implements LimiterStore {
         const slots = Math.min(this.maxKeys, Math.max(FIRST_SLOTS, this.#slots * 2));
         const slab = new Float64Array(slots * this.#stride);
         slab.set(this.#slab);
-        const prev = new Int32Array(slots);
-        prev.set(this.#prev);
-        const next = new Int32Array(slots);
-        next.set(this.#next);
+        const usedAt = new Float64Array(slots);
+        usedAt.set(this.#used_at);
         this.#slab = slab;
-        this.#prev = prev;
-        this.#next = next;
+        this.#used_at = usedAt;
         this.#slots = slots;
         slot = this.#used++;
       } else {
-        this.#sweep(now, SWEEP_AT_CAP);
+        const oldest = this.#sweep(now, SWEEP_AT_CAP);
         slot = this.#free.pop();
         if (slot === undefined) {
-          slot = this.#tail;
+          slot = oldest;
           this.#remove(slot);
           this.#free.pop();
         }
@@ -277,63 +292,44 @@ export class MemoryStore implements LimiterStore {
     }
     this.#index.set(key, slot);
     this.#keys[slot] = key;
-    this.#linkHead(slot);
+    this.#used_at[slot] = ++this.#uses;
     return slot;
   }
 
-  /** Examines `count` slots from the sweep cursor, reclaiming those whose buckets are all full again. */
-  #sweep(now: number, count: number): void {
+  /**
+   * Examines `count` slots from the sweep cursor, reclaiming those whose buckets are all full again, and
+   * returns the least recently used of the slots it kept (`NONE` if none).
+   */
+  #sweep(now: number, count: number): number {
     const used = this.#used;
     const keys = this.#keys;
     const s = this.#slab;
+    const usedAt = this.#used_at;
     const stride = this.#stride;
     let cursor = this.#cursor;
+    let oldest = NONE;
+    let oldestUse = Number.POSITIVE_INFINITY;
     for (let k = 0; k < count; k++) {
       if (cursor >= used) cursor = 0;
-      if (keys[cursor] !== undefined && (s[cursor * stride] as number) <= now) this.#remove(cursor);
+      if (keys[cursor] !== undefined) {
+        const fullAt = s[cursor * stride] as number;
+        if (fullAt <= now) {
+          this.#remove(cursor);
+          if (fullAt > this.#forgottenFullAt) this.#forgottenFullAt = fullAt;
+        } else if ((usedAt[cursor] as number) < oldestUse) {
+          oldestUse = usedAt[cursor] as number;
+          oldest = cursor;
+        }
+      }
       cursor++;
     }
     this.#cursor = cursor;
+    return oldest;
   }
 
   #remove(slot: number): void {
     this.#index.delete(this.#keys[slot] as string);
     this.#keys[slot] = undefined;
-    this.#unlink(slot);
     this.#free.push(slot);
-  }
-
-  #linkHead(slot: number): void {
-    const head = this.#head;
-    this.#prev[slot] = NONE;
-    this.#next[slot] = head;
-    if (head !== NONE) this.#prev[head] = slot;
-    else this.#tail = slot;
-    this.#head = slot;
-  }
-
-  #unlink(slot: number): void {
-    const prev = this.#prev[slot] as number;
-    const next = this.#next[slot] as number;
-    if (prev !== NONE) this.#next[prev] = next;
-    else this.#head = next;
-    if (next !== NONE) this.#prev[next] = prev;
-    else this.#tail = prev;
-  }
-
-  /** Moves `slot`, which is linked and not the head, to the head: `#unlink` then `#linkHead`, specialised. */
-  #touch(slot: number): void {
-    const prevs = this.#prev;
-    const nexts = this.#next;
-    const prev = prevs[slot] as number; // not NONE: only the head has no predecessor
-    const next = nexts[slot] as number;
-    const head = this.#head;
-    nexts[prev] = next;
-    if (next !== NONE) prevs[next] = prev;
-    else this.#tail = prev;
-    prevs[slot] = NONE;
-    nexts[slot] = head;
-    prevs[head] = slot;
-    this.#head = slot;
   }
 }

@@ -31,7 +31,9 @@
  *
  * A refund of `cost` at `now`: `at = t`, `tokens[i] = min(capacity[i], avail[i] + cost)`; no state stays no
  * state, and a refund that fills every bucket deletes the state. A key's state can be dropped once every bucket is full again, at `at + max_i((capacity[i] −
- * tokens[i]) / refillPerMs[i])` (Redis: the key's expiry).
+ * tokens[i]) / refillPerMs[i])` (Redis: the key's expiry). A store that drops state by that time must not let a
+ * clock that then goes back below it find full buckets: `MemoryStore` starts keys without state short of full
+ * while its clock reads earlier than the latest such time it dropped.
  *
  * Consequences, checked by property tests: over any interval of length `d` a bucket admits at most
  * `capacity + refill × d` tokens; tokens are never negative; available tokens never decrease as time passes

@@ -12,7 +12,8 @@ import {
 } from "@goggles/core";
 import { type RedisClient, type RedisInput, redisClient } from "../client/redis-client.js";
 import type { RedisArg } from "../client/redis-driver.js";
-import { replyArray, replyInteger, replyNumber } from "../script/replies.js";
+import { RedisReplyError } from "../errors/redis-reply-error.js";
+import { replyInteger, replyNumber, replyString } from "../script/replies.js";
 import { BlockCache } from "./block-cache.js";
 import { hashSlot } from "./hash-slot.js";
 import { consumeScript, refundScript } from "./token-bucket-scripts.js";
@@ -83,11 +84,12 @@ export interface RedisLimiterStore extends LimiterStore {
   reset(key: string): Promise<void>;
 }
 
+/** A decision waiting for its coalesced call; settled with Redis's answer or the fallback's, never rejected. */
 interface Pending {
   readonly key: string;
   readonly cost: number;
-  readonly resolve: (decision: StoreDecision) => void;
-  readonly reject: (error: unknown) => void;
+  readonly now: number;
+  readonly resolve: (decision: StoreDecision | Promise<StoreDecision>) => void;
 }
 
 const schedule: (task: () => void) => void =
@@ -107,7 +109,16 @@ function limitArgs(limits: readonly BucketLimit[]): RedisArg[] {
   return args;
 }
 
-/** Reads decision `k` of a flat reply: `allowed, left[1..n]` per key. */
+/** Splits the consume script's reply into its fields, checking there are `length`. */
+function replyFields(reply: unknown, what: string, length: number): readonly string[] {
+  const fields = replyString(reply, what).split(" ");
+  if (fields.length !== length) {
+    throw new RedisReplyError(`Expected ${what} to have ${length} fields, got ${fields.length}.`);
+  }
+  return fields;
+}
+
+/** Reads decision `k` of the script's fields: `allowed, left[1..n]` per key. */
 function parseDecision(parts: readonly unknown[], k: number, n: number): StoreDecision {
   const base = k * (n + 1);
   const tokens: number[] = [];
@@ -220,21 +231,25 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
       (reply) => {
         let replies: readonly unknown[];
         try {
-          replies = replyArray(reply, "limiter decisions", batch.length * (limits.length + 1));
+          replies = replyFields(reply, "limiter decisions", batch.length * (limits.length + 1));
         } catch (error) {
-          for (const p of batch) p.reject(error);
+          for (const p of batch) p.resolve(fallback(error, p.key, limits, p.cost, p.now));
           return;
         }
         batch.forEach((p, i) => {
+          let decision: StoreDecision;
           try {
-            p.resolve(parseDecision(replies, i, limits.length));
+            decision = parseDecision(replies, i, limits.length);
           } catch (error) {
-            p.reject(error);
+            p.resolve(fallback(error, p.key, limits, p.cost, p.now));
+            return;
           }
+          blockCache?.record(p.key, decision, p.now);
+          p.resolve(decision);
         });
       },
       (error: unknown) => {
-        for (const p of batch) p.reject(error);
+        for (const p of batch) p.resolve(fallback(error, p.key, limits, p.cost, p.now));
       },
     );
   };
@@ -261,17 +276,37 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
     }
   };
 
-  const decide = (key: string, limits: readonly BucketLimit[], cost: number): Promise<StoreDecision> => {
+  /** Redis's decision, or the fallback's when Redis fails: one promise per decision, never rejected by Redis. */
+  const decide = (
+    key: string,
+    limits: readonly BucketLimit[],
+    cost: number,
+    now: number,
+  ): Promise<StoreDecision> => {
     if (coalesce === false) {
       const args: RedisArg[] = [scriptNow(), ...argsFor(limits), String(cost)];
-      return guarded(() => client.run(consumeScript, [storePrefix + key], args)).then((reply) =>
-        parseDecision(replyArray(reply, "limiter decision", limits.length + 1), 0, limits.length),
+      return guarded(() => client.run(consumeScript, [storePrefix + key], args)).then(
+        (reply) => {
+          let decision: StoreDecision;
+          try {
+            decision = parseDecision(
+              replyFields(reply, "limiter decision", limits.length + 1),
+              0,
+              limits.length,
+            );
+          } catch (error) {
+            return fallback(error, key, limits, cost, now);
+          }
+          blockCache?.record(key, decision, now);
+          return decision;
+        },
+        (error: unknown) => fallback(error, key, limits, cost, now),
       );
     }
-    return new Promise<StoreDecision>((resolve, reject) => {
+    return new Promise<StoreDecision>((resolve) => {
       const pending = queue.get(limits);
-      if (pending === undefined) queue.set(limits, [{ key, cost, resolve, reject }]);
-      else pending.push({ key, cost, resolve, reject });
+      if (pending === undefined) queue.set(limits, [{ key, cost, now, resolve }]);
+      else pending.push({ key, cost, now, resolve });
       if (!scheduled) {
         scheduled = true;
         schedule(flush);
@@ -287,13 +322,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
         const blocked = blockCache.check(key, limits, cost, now);
         if (blocked !== undefined) return blocked;
       }
-      return decide(key, limits, cost).then(
-        (decision) => {
-          blockCache?.record(key, decision, now);
-          return decision;
-        },
-        (error: unknown) => fallback(error, key, limits, cost, now),
-      );
+      return decide(key, limits, cost, now);
     },
     async refund(key, limits, cost, now) {
       blockCache?.delete(key);

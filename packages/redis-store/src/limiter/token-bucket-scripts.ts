@@ -55,12 +55,43 @@ end
 
 /**
  * Decides one request per key (KEYS[k] with cost ARGV[2n + 2 + k]): all buckets of a key are charged, or
- * none. Replies one flat array: per key `allowed (1|0), left[1], …, left[n]`, with `left` as strings (Lua
- * numbers would be truncated on the way out).
+ * none. Replies one string of space-separated fields: per key `allowed (1|0), left[1], …, left[n]`, `left`
+ * written with 17 significant digits (Lua numbers would be truncated to integers on the way out). One bulk
+ * string instead of an array of 64 × (n + 1) replies: cheaper to build in Redis and to read in Node.
  */
 export const consumeScript = defineScript(
   `${PRELUDE}
 local out = {}
+if n == 1 then
+  -- One limit (the common case): the same arithmetic without a table per key.
+  local cap, rate = caps[1], rates[1]
+  local slack = eps * cap
+  for k = 1, #KEYS do
+    local key = KEYS[k]
+    local cost = tonumber(ARGV[4 + k])
+    local value = redis.call('GET', key)
+    local t, a = now, cap
+    if value and #value == 16 then
+      local at, tokens = struct.unpack('<dd', value)
+      if at > now then t = at end
+      a = tokens + (t - at) * rate
+      if a > cap then a = cap end
+    end
+    if a < cost - slack then
+      out[#out + 1] = 0
+    else
+      out[#out + 1] = 1
+      a = a - cost
+      if cost > 0 then
+        local stored = a
+        if stored < 0 then stored = 0 end
+        redis.call('SET', key, struct.pack('<dd', t, stored), 'PX', math.ceil((cap - stored) / rate) + 1000)
+      end
+    end
+    out[#out + 1] = string.format('%.17g', a)
+  end
+  return table.concat(out, ' ')
+end
 for k = 1, #KEYS do
   local cost = tonumber(ARGV[2 * n + 2 + k])
   local has, t, avail = refill(KEYS[k])
@@ -82,7 +113,7 @@ for k = 1, #KEYS do
   end
   for i = 1, n do out[#out + 1] = string.format('%.17g', avail[i]) end
 end
-return out
+return table.concat(out, ' ')
 `,
   { name: "goggles-limiter-consume" },
 );
