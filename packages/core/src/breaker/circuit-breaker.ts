@@ -202,10 +202,10 @@ class Breaker implements CircuitBreaker {
       const store = this.#store;
       if (store !== undefined) this.#syncShared(store, this.#clock.now());
       if (this.#s === s) {
-        const permit = this.#permit;
-        return permit !== undefined && permit.epoch === s.epoch
-          ? permit
-          : (this.#permit = this.#permitFor(s.epoch, 0, undefined));
+        let permit = this.#permit;
+        if (permit === undefined || permit.epoch !== s.epoch)
+          permit = this.#permit = this.#permitFor(s.epoch, 0, undefined);
+        return permit;
       }
     }
     const now = this.#clock.now();
