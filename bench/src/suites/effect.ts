@@ -51,7 +51,11 @@ async function cpuRounds(
       const used = process.cpuUsage(t0);
       round[name] = ((used.user + used.system) * 1e3) / n;
     }
-    for (const [k, v] of Object.entries(derive((name) => round[name] as number))) (derived[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(derive((name) => round[name] as number))) {
+      const xs = derived[k] ?? [];
+      xs.push(v);
+      derived[k] = xs;
+    }
   }
   const medians: Record<string, number> = {};
   for (const [k, xs] of Object.entries(derived)) medians[k] = xs.sort((a, b) => a - b)[4] as number;
