@@ -130,6 +130,7 @@ export type {
   CircuitState,
 } from "./breaker/machine.js";
 export { breakerMachine } from "./breaker/machine.js";
+export type { BreakerAcquisition, BreakerPermit } from "./breaker/permit.js";
 export type { CircuitBreakers, CircuitBreakersOptions } from "./breaker/registry.js";
 export { circuitBreakers } from "./breaker/registry.js";
 export type {

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from "../clock.js";
-import { BrokenCircuitError } from "../errors/broken-circuit-error.js";
+import { BrokenCircuitError, type RejectingState } from "../errors/broken-circuit-error.js";
 import { type EventHandler, emit } from "../events.js";
 import {
   type ExecuteOptions,
@@ -9,12 +9,14 @@ import {
   toContext,
 } from "../policy/policy.js";
 import {
+  type BreakerAdmission,
   type BreakerMachine,
   type BreakerMachineEvent,
   type BreakerMachineState,
   breakerMachine,
   type CircuitState,
 } from "./machine.js";
+import type { BreakerAcquisition, BreakerPermit } from "./permit.js";
 import type { BreakerStateStore, ProbeLease } from "./state-store.js";
 import { anyOf, type BreakerStrategy, consecutive } from "./strategies.js";
 
@@ -73,6 +75,26 @@ export interface CircuitBreaker extends Policy {
   reset(): void;
   /** The state as JSON; pass it back as `initialState` to restore. */
   toJSON(): CircuitBreakerSnapshot;
+  /**
+   * Admission without running anything, for code that runs the call itself (an Effect fiber, a stream):
+   * answers a `BreakerPermit` to report the outcome on, or the `BrokenCircuitError` it would have thrown
+   * (returned, not thrown; `breaker_rejected` is emitted). Synchronous except for a half-open probe through
+   * a store whose `acquireProbe` is asynchronous, which answers a promise that never rejects. A closed
+   * breaker answers the same permit for every call of one epoch, so admission allocates nothing.
+   *
+   * @example
+   * const permit = breaker.tryAcquire();
+   * if (permit instanceof Promise || isBrokenCircuitError(permit)) return fallbackAnswer;
+   * try {
+   *   const value = compute();
+   *   permit.success(value);
+   *   return value;
+   * } catch (error) {
+   *   permit.failure(error);
+   *   throw error;
+   * }
+   */
+  tryAcquire(): BreakerAcquisition;
 }
 
 function openForOf(option: CircuitBreakerOptions["openFor"]): (trips: number) => number {
@@ -110,6 +132,9 @@ function restore(m: BreakerMachine, snapshot: CircuitBreakerSnapshot | undefined
   }
 }
 
+/** The lease a probe holds when the shared store is down: the probe runs on local state alone. */
+const LOCAL_LEASE: ProbeLease = Object.freeze({ release() {} });
+
 interface Handlers {
   readonly epoch: number;
   readonly ok: (value: unknown) => unknown;
@@ -127,6 +152,8 @@ class Breaker implements CircuitBreaker {
   readonly #timed: boolean;
   #s: BreakerMachineState;
   #handlers: Handlers | undefined;
+  /** The permit every plain call of the current closed epoch shares (untimed, no probe lease). */
+  #permit: (BreakerPermit & { readonly epoch: number }) | undefined;
 
   constructor(options: CircuitBreakerOptions) {
     this.name = options.name ?? "breaker";
@@ -169,6 +196,38 @@ class Breaker implements CircuitBreaker {
     return this.#admit(fn, toContext(options));
   }
 
+  tryAcquire(): BreakerAcquisition {
+    const s = this.#s;
+    if (s.kind === "closed" && !this.#timed) {
+      const store = this.#store;
+      if (store !== undefined) this.#syncShared(store, this.#clock.now());
+      if (this.#s === s) {
+        let permit = this.#permit;
+        if (permit === undefined || permit.epoch !== s.epoch)
+          permit = this.#permit = this.#permitFor(s.epoch, 0, undefined);
+        return permit;
+      }
+    }
+    const now = this.#clock.now();
+    const admission = this.#admission(now);
+    const epoch = admission.state.epoch;
+    if (admission.verdict === "reject") return this.#rejection(admission.state.kind, admission.retryAfterMs);
+    const start = this.#timed ? now : 0;
+    const store = this.#store;
+    if (admission.verdict === "call" || store === undefined) return this.#permitFor(epoch, start, undefined);
+    let leased: ReturnType<BreakerStateStore["acquireProbe"]>;
+    try {
+      leased = this.#leaseProbe(store, now);
+    } catch {
+      leased = LOCAL_LEASE;
+    }
+    if (!(leased instanceof Promise)) return this.#probePermit(leased, epoch, start);
+    return leased.then(
+      (lease) => this.#probePermit(lease, epoch, start),
+      () => this.#probePermit(LOCAL_LEASE, epoch, start),
+    );
+  }
+
   isolate(): void {
     this.#apply({ type: "isolate" }, this.#clock.now());
   }
@@ -198,17 +257,58 @@ class Breaker implements CircuitBreaker {
     }
   }
 
-  #admit<T>(fn: PolicyFn<T>, context: PolicyContext): Promise<T> {
-    const now = this.#clock.now();
+  /** Asks the machine (shared state first) whether a call may run now, and moves to its answer. */
+  #admission(now: number): BreakerAdmission {
     const store = this.#store;
     if (store !== undefined) this.#syncShared(store, now);
     const admission = this.#m.admit(this.#s, now);
     this.#set(admission.state, now);
+    return admission;
+  }
+
+  #admit<T>(fn: PolicyFn<T>, context: PolicyContext): Promise<T> {
+    const now = this.#clock.now();
+    const admission = this.#admission(now);
     const epoch = admission.state.epoch;
     if (admission.verdict === "call") return this.#run(fn, context, epoch, undefined);
     if (admission.verdict === "reject") return this.#reject(admission.state.kind, admission.retryAfterMs);
+    const store = this.#store;
     if (store === undefined) return this.#run(fn, context, epoch, undefined);
     return this.#probe(store, fn, context, epoch, now);
+  }
+
+  #leaseProbe(store: BreakerStateStore, now: number): ReturnType<BreakerStateStore["acquireProbe"]> {
+    const { halfOpenProbes, maxHalfOpenMs } = this.#m.config;
+    return store.acquireProbe(this.name, halfOpenProbes, maxHalfOpenMs, now);
+  }
+
+  /** A probe's permit once the shared store answered, or the refusal when every shared slot is taken. */
+  #probePermit(
+    lease: ProbeLease | undefined,
+    epoch: number,
+    start: number,
+  ): BreakerPermit | BrokenCircuitError {
+    if (lease === undefined) return this.#leaseRefused(epoch);
+    return this.#permitFor(epoch, start, lease);
+  }
+
+  /** Every shared probe slot is taken: frees the local one and answers the refusal. */
+  #leaseRefused(epoch: number): BrokenCircuitError {
+    const later = this.#clock.now();
+    this.#apply({ type: "ignored", epoch }, later);
+    const s = this.#s;
+    const retryAfterMs =
+      s.kind === "half-open" ? Math.max(1, s.since + this.#m.config.maxHalfOpenMs - later) : 1;
+    return this.#rejection("half-open", retryAfterMs);
+  }
+
+  #permitFor(epoch: number, start: number, lease: ProbeLease | undefined): BreakerPermit & { epoch: number } {
+    return {
+      epoch,
+      success: (value?: unknown) => this.#settleValue(value, epoch, start, lease),
+      failure: (error: unknown) => this.#settleError(error, epoch, start, lease),
+      release: () => this.#settle("ignored", epoch, start, lease),
+    };
   }
 
   async #probe<T>(
@@ -220,23 +320,11 @@ class Breaker implements CircuitBreaker {
   ): Promise<T> {
     let lease: ProbeLease | undefined;
     try {
-      lease = await store.acquireProbe(
-        this.name,
-        this.#m.config.halfOpenProbes,
-        this.#m.config.maxHalfOpenMs,
-        now,
-      );
+      lease = await this.#leaseProbe(store, now);
     } catch {
-      lease = { release() {} }; // the store is down: probe locally
+      lease = LOCAL_LEASE; // the store is down: probe locally
     }
-    if (lease === undefined) {
-      const later = this.#clock.now();
-      this.#apply({ type: "ignored", epoch }, later);
-      const s = this.#s;
-      const retryAfterMs =
-        s.kind === "half-open" ? Math.max(1, s.since + this.#m.config.maxHalfOpenMs - later) : 1;
-      return this.#reject("half-open", retryAfterMs);
-    }
+    if (lease === undefined) return Promise.reject(this.#leaseRefused(epoch));
     return this.#run(fn, context, epoch, lease);
   }
 
@@ -257,10 +345,14 @@ class Breaker implements CircuitBreaker {
   }
 
   #reject(state: CircuitState, retryAfterMs: number): Promise<never> {
+    return Promise.reject(this.#rejection(state, retryAfterMs));
+  }
+
+  /** The refusal for a call, announced with `breaker_rejected`. */
+  #rejection(state: CircuitState, retryAfterMs: number): BrokenCircuitError {
     emit(this.#onEvent, { type: "breaker_rejected", breaker: this.name, retryAfterMs });
-    return Promise.reject(
-      new BrokenCircuitError(this.name, state === "closed" ? "open" : (state as "open"), retryAfterMs),
-    );
+    const rejecting: RejectingState = state === "closed" ? "open" : state;
+    return new BrokenCircuitError(this.name, rejecting, retryAfterMs);
   }
 
   #run<T>(fn: PolicyFn<T>, context: PolicyContext, epoch: number, lease: ProbeLease | undefined): Promise<T> {

@@ -2,8 +2,8 @@ import { Data } from "effect";
 import { GOGGLES_BRAND } from "./brand.js";
 
 /**
- * A call outlived its `timeout(ms)`. The tagged twin of core's `TimeoutError`; the wrapped Effect was
- * interrupted (its `AbortSignal` aborted with core's error, which is `cause`).
+ * A call outlived its `timeout(ms)`. The tagged twin of core's `TimeoutError` (which is `cause`); the wrapped
+ * Effect was interrupted, so a signal it took from Effect aborted.
  *
  * @example
  * call.pipe(limit2s, Effect.catchTag("TimeoutError", (e) => Effect.fail(`gave up after ${e.timeoutMs} ms`)));

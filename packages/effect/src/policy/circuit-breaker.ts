@@ -1,15 +1,20 @@
 import {
+  type BreakerPermit,
   type CircuitBreakerSnapshot,
   type CircuitState,
+  type BrokenCircuitError as CoreBrokenCircuitError,
   type CircuitBreaker as CoreCircuitBreaker,
   type CircuitBreakerOptions as CoreCircuitBreakerOptions,
   circuitBreaker as coreCircuitBreaker,
+  isBrokenCircuitError,
 } from "@goggles/core";
-import { Context, Effect } from "effect";
+import { Cause, Context, Effect, type Exit } from "effect";
 import { coreClockOf } from "../clock/core-clock.js";
 import type { BrokenCircuitError } from "../errors/broken-circuit-error.js";
+import { fromCoreError } from "../errors/from-core.js";
 import { BreakerStates } from "./breaker-states.js";
-import { type Protection, protection } from "./protection.js";
+import type { PolicyCombinator } from "./from-policy.js";
+import { nativeProtection, type Protection } from "./protection.js";
 
 /** Options of `circuitBreaker()`: core's, with time from the Effect `Clock` and the store from `BreakerStates`. */
 export type CircuitBreakerOptions = Omit<CoreCircuitBreakerOptions, "clock">;
@@ -35,10 +40,73 @@ export interface CircuitBreaker extends Protection<BrokenCircuitError> {
   readonly snapshot: Effect.Effect<CircuitBreakerSnapshot>;
 }
 
+/** Waits for an admission the shared store answers later; a permit granted after interruption is released. */
+function awaitAcquisition(
+  pending: Promise<BreakerPermit | CoreBrokenCircuitError>,
+): Effect.Effect<BreakerPermit | CoreBrokenCircuitError> {
+  return Effect.callback((resume) => {
+    let gone = false;
+    // `tryAcquire` never rejects.
+    void pending.then((acquired) => {
+      if (!gone) resume(Effect.succeed(acquired));
+      else if (!isBrokenCircuitError(acquired)) acquired.release();
+    });
+    return Effect.sync(() => {
+      gone = true;
+    });
+  });
+}
+
+/**
+ * Reports how the admitted Effect ended. Interruption is not an answer from the dependency: the caller (or
+ * an outer timeout) gave up, so nothing is counted and a half-open probe slot is freed. A failure or a
+ * defect is counted as core counts a thrown error (`isFailure` sees your `E`, or the defect).
+ */
+function report<A, E>(permit: BreakerPermit, exit: Exit.Exit<A, E>): undefined {
+  if (exit._tag === "Success") permit.success(exit.value);
+  else if (Cause.hasInterruptsOnly(exit.cause)) permit.release();
+  else permit.failure(Cause.squash(exit.cause));
+  return undefined;
+}
+
+/**
+ * The breaker in Effect terms: a synchronous admission (`tryAcquire`), the Effect run inline in the
+ * caller's fiber, and its `Exit` reported in an exit finalizer. No fiber, no promise, no `AbortSignal`.
+ */
+function breakerCombinator(breaker: CoreCircuitBreaker): PolicyCombinator<never, BrokenCircuitError> {
+  const refuse = (error: CoreBrokenCircuitError) => Effect.fail(fromCoreError(error) as BrokenCircuitError);
+  return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | BrokenCircuitError, R> =>
+    Effect.suspend(() => {
+      // Admission happens inside the exit finalizer's scope, so an interruption can never slip between
+      // taking a permit and the finalizer that reports it.
+      let permit: BreakerPermit | undefined;
+      const admitted = (
+        acquired: BreakerPermit | CoreBrokenCircuitError,
+      ): Effect.Effect<A, E | BrokenCircuitError, R> => {
+        if (isBrokenCircuitError(acquired)) return refuse(acquired);
+        permit = acquired;
+        return self;
+      };
+      return Effect.onExitPrimitive(
+        Effect.suspend((): Effect.Effect<A, E | BrokenCircuitError, R> => {
+          const acquired = breaker.tryAcquire();
+          return acquired instanceof Promise
+            ? Effect.flatMap(awaitAcquisition(acquired), admitted)
+            : admitted(acquired);
+        }),
+        (exit) => (permit === undefined ? undefined : report(permit, exit)),
+      );
+    });
+}
+
 /**
  * Makes a circuit breaker (core's state machine and strategies) whose time is the Effect `Clock` of the
  * fiber that makes it: under `TestClock.layer()`, `TestClock.adjust` moves it from open to half-open. Breakers
  * share state through the `BreakerStates` layer when one is provided (and `store` is not given).
+ *
+ * The protected Effect runs inline, in the caller's own fiber: the breaker adds a synchronous admission
+ * check and an exit finalizer, no fiber and no `AbortSignal`. Its failures and defects count as failures
+ * (`isFailure` sees your `E`); interrupting it counts nothing (a half-open probe's slot is freed).
  *
  * @example
  * const program = Effect.gen(function* () {
@@ -58,7 +126,8 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): Effect.Effe
       clock: coreClockOf(fiber),
     });
     return Effect.succeed(
-      protection<BrokenCircuitError, never, Omit<CircuitBreaker, "policy">>(
+      nativeProtection<BrokenCircuitError, never, Omit<CircuitBreaker, "policy">>(
+        breakerCombinator(breaker),
         breaker,
         {
           name: breaker.name,
@@ -67,8 +136,6 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): Effect.Effe
           reset: Effect.sync(() => breaker.reset()),
           snapshot: Effect.sync(() => breaker.toJSON()),
         },
-        // A breaker never waits, so it needs no signal: interruption reaches the attempt directly.
-        { signal: false },
       ) as CircuitBreaker,
     );
   });

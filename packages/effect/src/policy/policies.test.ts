@@ -1,4 +1,4 @@
-import { consecutive, constantBackoff } from "@goggles/core";
+import { consecutive, constantBackoff, type GogglesEvent } from "@goggles/core";
 import { Data, Effect, Exit, Fiber, Layer, Schedule } from "effect";
 import { TestClock } from "effect/testing";
 import { describe, expect, it } from "vitest";
@@ -130,6 +130,20 @@ describe("timeout, retry, bulkhead, wrap under TestClock", () => {
         const error = yield* Fiber.join(fiber);
         expect(error).toMatchObject({ _tag: "TimeoutError", timeoutMs: 1_000 });
         expect(interrupted).toBe(true);
+      }),
+    ));
+
+  it("timeout lets a prompt Effect through with its value and reports a timeout to onEvent", () =>
+    run(
+      Effect.gen(function* () {
+        const events: GogglesEvent[] = [];
+        const limit = yield* timeout(1_000, { onEvent: (e) => events.push(e) });
+        expect(yield* Effect.succeed("fast").pipe(limit)).toBe("fast");
+        expect(events).toEqual([]);
+        const fiber = yield* Effect.forkChild(Effect.flip(Effect.never.pipe(limit)));
+        yield* TestClock.adjust(1_000);
+        expect((yield* Fiber.join(fiber))._tag).toBe("TimeoutError");
+        expect(events).toEqual([{ type: "timeout", timeoutMs: 1_000 }]);
       }),
     ));
 

@@ -3,6 +3,7 @@ import {
   type BulkheadOptions as CoreBulkheadOptions,
   type RetryBudgetOptions as CoreRetryBudgetOptions,
   type RetryOptions as CoreRetryOptions,
+  TimeoutError as CoreTimeoutError,
   type TimeoutOptions as CoreTimeoutOptions,
   bulkhead as coreBulkhead,
   fallback as coreFallback,
@@ -11,15 +12,17 @@ import {
   timeout as coreTimeout,
   wrap as coreWrap,
   type FallbackOptions,
+  type Policy,
   type RetryBudget,
 } from "@goggles/core";
 import { Duration, Effect, Exit, Schedule } from "effect";
 import { coreClockOf } from "../clock/core-clock.js";
 import type { BulkheadRejectedError } from "../errors/bulkhead-rejected-error.js";
-import type { PolicyError } from "../errors/from-core.js";
+import { fromCoreError, type PolicyError } from "../errors/from-core.js";
 import type { RetryBudgetExhaustedError } from "../errors/retry-budget-exhausted-error.js";
 import type { TimeoutError } from "../errors/timeout-error.js";
-import { type Protection, protection } from "./protection.js";
+import { fromPolicy, type PolicyCombinator } from "./from-policy.js";
+import { isNative, nativeProtection, type Protection, protection } from "./protection.js";
 
 /** Options of `timeout()`: core's, with time from the Effect `Clock`. */
 export type TimeoutOptions = Omit<CoreTimeoutOptions, "clock">;
@@ -74,8 +77,34 @@ export type RetryBudgetOptions = Omit<CoreRetryBudgetOptions, "clock">;
 export type BulkheadOptions = Omit<CoreBulkheadOptions, "clock">;
 
 /**
- * Limits each attempt to `ms` on the Effect `Clock`: the Effect is interrupted (its `AbortSignal` aborts)
- * and the call fails with `TimeoutError`.
+ * The timeout in Effect terms: Effect's own `timeoutOrElse` on the caller's `Clock` (so `TestClock.adjust`
+ * drives it), failing with the tagged `TimeoutError`. The Effect is interrupted when the time is up; work
+ * that took an `AbortSignal` from Effect (`Effect.tryPromise`, `fromAbortable`) sees it abort, and no signal
+ * is made for work that did not ask for one.
+ */
+function timeoutCombinator(
+  ms: number,
+  onEvent: TimeoutOptions["onEvent"],
+): PolicyCombinator<never, TimeoutError> {
+  const duration = Duration.millis(ms);
+  const expired = () =>
+    Effect.suspend(() => {
+      if (onEvent !== undefined) {
+        try {
+          onEvent({ type: "timeout", timeoutMs: ms });
+        } catch {
+          // An observer must never change the outcome, as in core.
+        }
+      }
+      return Effect.fail(fromCoreError(new CoreTimeoutError(ms)) as TimeoutError);
+    });
+  return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | TimeoutError, R> =>
+    Effect.timeoutOrElse(self, { duration, orElse: expired });
+}
+
+/**
+ * Limits each attempt to `ms` on the Effect `Clock`: the Effect is interrupted (an `AbortSignal` it took
+ * from Effect aborts) and the call fails with `TimeoutError`.
  *
  * @example
  * const twoSeconds = yield* timeout(2_000);
@@ -84,7 +113,11 @@ export type BulkheadOptions = Omit<CoreBulkheadOptions, "clock">;
 export function timeout(ms: number, options: TimeoutOptions = {}): Effect.Effect<Protection<TimeoutError>> {
   return Effect.withFiber((fiber) =>
     Effect.succeed(
-      protection<TimeoutError, never>(coreTimeout(ms, { ...options, clock: coreClockOf(fiber) })),
+      nativeProtection<TimeoutError, never>(
+        timeoutCombinator(ms, options.onEvent),
+        // Checks `ms` as core does, and serves code outside Effect.
+        coreTimeout(ms, { ...options, clock: coreClockOf(fiber) }),
+      ),
     ),
   );
 }
@@ -175,9 +208,45 @@ type ErrOf<P> = P extends Effect.Effect<Protection<infer Err, infer _X>> ? Err :
 type ExtraOf<P> = P extends Effect.Effect<Protection<infer _Err, infer X>> ? X : never;
 
 /**
- * Composes made policies into one, the first given outermost (core's `wrap`): one bridge fiber per attempt
- * for the whole stack, instead of one per policy when each is piped on its own. The canonical outbound
- * order is `wrap(fallback, bulkhead, timeout(total), retry, circuitBreaker, timeout(perAttempt))`.
+ * The stack in as few bridges as possible: a protection written in Effect terms (`circuitBreaker`,
+ * `timeout`) applies as it is; each run of neighbouring bridged ones (`retry`, `bulkhead`, `fallback`)
+ * becomes one core `wrap` behind one `fromPolicy` bridge.
+ */
+function stackCombinator(
+  made: ReadonlyArray<Protection<PolicyError, unknown>>,
+): PolicyCombinator<unknown, PolicyError> {
+  const layers: PolicyCombinator<unknown, PolicyError>[] = [];
+  let run: Protection<PolicyError, unknown>[] = [];
+  const flush = () => {
+    if (run.length === 1) layers.push(run[0] as Protection<PolicyError, unknown>);
+    else if (run.length > 1)
+      layers.push(fromPolicy<unknown>(coreWrap(...run.map((p) => p.policy)) as Policy<unknown>));
+    run = [];
+  };
+  for (const p of made) {
+    if (!isNative(p)) {
+      run.push(p);
+      continue;
+    }
+    flush();
+    layers.push(p);
+  }
+  flush();
+  if (layers.length === 1) return layers[0] as PolicyCombinator<unknown, PolicyError>;
+  return <A, E, R>(self: Effect.Effect<A, E, R>) => {
+    let protectedEffect: Effect.Effect<unknown, unknown, R> = self;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      protectedEffect = (layers[i] as PolicyCombinator<unknown, PolicyError>)(protectedEffect);
+    }
+    return protectedEffect as Effect.Effect<A, E | PolicyError, R>;
+  };
+}
+
+/**
+ * Composes made policies into one, the first given outermost (core's `wrap`). Policies written in Effect
+ * terms (`circuitBreaker`, `timeout`) cost no fiber; neighbouring bridged ones (`retry`, `bulkhead`,
+ * `fallback`) share one bridge fiber per attempt. `policy` is core's `wrap` of them all. The canonical
+ * outbound order is `wrap(fallback, bulkhead, timeout(total), retry, circuitBreaker, timeout(perAttempt))`.
  *
  * @example
  * const protect = yield* wrap(
@@ -195,8 +264,9 @@ export function wrap<const P extends ReadonlyArray<Effect.Effect<Protection<Poli
   return Effect.map(
     Effect.all(policies as ReadonlyArray<Effect.Effect<Protection<PolicyError, unknown>>>),
     (made) =>
-      protection<ErrOf<P[number]>, ExtraOf<P[number]>>(
-        coreWrap(...made.map((p) => p.policy)) as import("@goggles/core").Policy<ExtraOf<P[number]>>,
+      nativeProtection<ErrOf<P[number]>, ExtraOf<P[number]>>(
+        stackCombinator(made) as PolicyCombinator<ExtraOf<P[number]>, ErrOf<P[number]>>,
+        coreWrap(...made.map((p) => p.policy)) as Policy<ExtraOf<P[number]>>,
       ),
   );
 }
