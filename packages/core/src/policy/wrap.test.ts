@@ -120,7 +120,10 @@ describe("wrap() result type", () => {
     const withFallback = wrap(fallback("queued" as const), circuitBreaker());
     const answer = await withFallback.execute(() => 42);
     expectTypeOf(answer).toEqualTypeOf<number | "queued">();
-    const orNothing = wrap(fallback(() => undefined), timeout(1000));
+    const orNothing = wrap(
+      fallback(() => undefined),
+      timeout(1000),
+    );
     const maybe = await orNothing.execute(() => 42);
     expectTypeOf(maybe).toEqualTypeOf<number | undefined>();
     expect(await orNothing.execute(() => Promise.reject(new Error("down")))).toBeUndefined();
