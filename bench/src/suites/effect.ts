@@ -138,7 +138,7 @@ export default defineSuite({
   notes: [
     "circuitBreaker runs the Effect inline in the caller's fiber: a synchronous admission (core's tryAcquire) and an exit finalizer, no fiber, no promise, no AbortSignal.",
     "timeout is Effect's own timeoutOrElse (a race of the work and a sleep on Effect's Clock); the core timeout it is compared with uses one timer and no fiber.",
-    "limiter.consume bridges core's promise into the fiber once; core has no synchronous consume to call yet.",
+    "limiter.consume on a MemoryStore decides inside the fiber through core's consumeNow (no promise); on an asynchronous store it bridges core's promise once.",
     "The fiber baseline forks with startImmediately: true (the cheapest child fiber); a default fork waits for the scheduler and costs several times more, which would flatter the target.",
     "The facts are CPU time (every thread, GC included), per-round ratios over 9 rounds of interleaved batches, median kept. 'Beyond core' is (Effect case − bare Effect) − (core case − bare async call); below 0, the Effect path costs less than core's beyond the bare Effect run.",
   ],

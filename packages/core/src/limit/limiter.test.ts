@@ -18,6 +18,15 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected a rejection");
 }
 
+function catchSync(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}
+
 describe("createLimiter", () => {
   it("admits a burst of capacity, then refills continuously on the clock", async () => {
     const clock = new FakeClock(T0);
@@ -190,6 +199,45 @@ describe("createLimiter", () => {
     };
     const sync = createLimiter({ capacity: 1, refillPerSecond: 1, store: throwing });
     expect(((await rejection(sync.consume("k"))) as Error).message).toBe("sync");
+  });
+
+  it("consumeNow decides synchronously in memory, exactly as consume does, and throws its errors", async () => {
+    for (const options of [
+      { capacity: 2, refillPerSecond: 1 },
+      {
+        limits: { burst: { capacity: 2, refillPerSecond: 1 }, daily: { capacity: 5, refillPerSecond: 0.1 } },
+      },
+    ] satisfies LimiterOptions[]) {
+      const clock = new FakeClock(T0);
+      const now = createLimiter({ ...options, clock });
+      const later = createLimiter({ ...options, clock });
+      for (let i = 0; i < 4; i++) {
+        const sync = now.consumeNow("k", 1);
+        expect(sync).toEqual(await later.consume("k", 1));
+      }
+      expect(now.consumeNow("k")?.allowed).toBe(false);
+      await clock.advance(1000);
+      expect(now.consumeNow("k")?.allowed).toBe(true);
+      expect(() => now.consumeNow("")).toThrow(expect.objectContaining({ name: "LimiterInputError" }));
+      expect(isCostExceedsCapacityError(catchSync(() => now.consumeNow("k", 3)))).toBe(true);
+    }
+  });
+
+  it("consumeNow answers undefined for an asynchronous store and charges nothing", async () => {
+    let calls = 0;
+    const remote: LimiterStore = {
+      consume: async (): Promise<StoreDecision> => {
+        calls++;
+        return { allowed: true, tokens: [0] };
+      },
+      refund: () => {},
+      reset: () => {},
+    };
+    const limiter = createLimiter({ capacity: 1, refillPerSecond: 1, store: remote });
+    expect(limiter.consumeNow("k")).toBeUndefined();
+    expect(calls).toBe(0);
+    expect(isLimiterInputError(catchSync(() => limiter.consumeNow("k", -1)))).toBe(true);
+    expect(isCostExceedsCapacityError(catchSync(() => limiter.consumeNow("k", 2)))).toBe(true);
   });
 
   it("the reported numbers are those of the specification (reportBucket)", async () => {

@@ -89,6 +89,15 @@ export interface Limiter {
    * non-negative finite number, and with `CostExceedsCapacityError` when a limit could never admit `cost`.
    */
   consume(key: string, cost?: number): Promise<LimitResult>;
+  /**
+   * `consume` without the promise, when the store decides synchronously (`MemoryStore`): the result, or
+   * `undefined` for a store that answers asynchronously (Redis), where nothing is charged and `consume` is
+   * the way. Throws what `consume` rejects with. For code that runs its own scheduling (an Effect fiber).
+   *
+   * @example
+   * const result = limiter.consumeNow(key) ?? (await limiter.consume(key));
+   */
+  consumeNow(key: string, cost?: number): LimitResult | undefined;
   /** Gives `cost` tokens (default 1) back to `key`, never above capacity: a request that should not count. */
   refund(key: string, cost?: number): Promise<void>;
   /** Forgets `key`: its buckets are full again. */
@@ -244,51 +253,63 @@ export function createLimiter(options: LimiterOptions): Limiter {
     };
   };
 
+  /** The common case (one limit, in memory): checks folded into one branch, the arithmetic on a typed array. */
+  const decideFast = (memory: MemoryStore, key: string, cost = 1): LimitResult => {
+    if (
+      typeof key !== "string" ||
+      key.length === 0 ||
+      key.length > MAX_KEY_LENGTH ||
+      typeof cost !== "number" ||
+      !(cost >= 0) ||
+      cost > capacity
+    ) {
+      throw refusal(key, cost);
+    }
+    const left = memory[consumeOne](key, smallest, cost, clock.now());
+    return singleResult(smallest, memory.lastAllowed, left, cost);
+  };
+  /** Several limits in memory: the store answers synchronously. */
+  const decideInMemory = (memory: MemoryStore, key: string, cost = 1): LimitResult => {
+    const invalid = keyError(key) ?? costError(cost);
+    if (invalid !== undefined) throw invalid;
+    if (cost > smallest.capacity) throw new CostExceedsCapacityError(cost, smallest.capacity, smallest.name);
+    return result(memory.consume(key, frozen, cost, clock.now()), cost);
+  };
+  const memory = store instanceof MemoryStore ? store : undefined;
+  const decideNow = memory === undefined ? undefined : fast !== undefined ? decideFast : decideInMemory;
+
   return {
     limits: frozen,
     store,
     clock,
     consume:
-      fast !== undefined
-        ? // The common case (one limit, in memory): checks folded into one branch, the store's arithmetic
-          // on a typed array, one result object and one promise per call.
-          async (key: string, cost = 1): Promise<LimitResult> => {
-            if (
-              typeof key !== "string" ||
-              key.length === 0 ||
-              key.length > MAX_KEY_LENGTH ||
-              typeof cost !== "number" ||
-              !(cost >= 0) ||
-              cost > capacity
-            ) {
-              throw refusal(key, cost);
+      memory !== undefined && decideNow !== undefined
+        ? // One result object and one promise per call.
+          async (key: string, cost?: number): Promise<LimitResult> => decideNow(memory, key, cost)
+        : (key: string, cost = 1): Promise<LimitResult> => {
+            const invalid = keyError(key) ?? costError(cost);
+            if (invalid !== undefined) return Promise.reject(invalid);
+            if (cost > smallest.capacity) {
+              return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
             }
-            const left = fast[consumeOne](key, smallest, cost, clock.now());
-            return singleResult(smallest, fast.lastAllowed, left, cost);
-          }
-        : store instanceof MemoryStore
-          ? // Several limits in memory: the store answers synchronously.
-            async (key: string, cost = 1): Promise<LimitResult> => {
-              const invalid = keyError(key) ?? costError(cost);
-              if (invalid !== undefined) throw invalid;
-              if (cost > smallest.capacity)
-                throw new CostExceedsCapacityError(cost, smallest.capacity, smallest.name);
-              return result(store.consume(key, frozen, cost, clock.now()), cost);
+            try {
+              const decision = store.consume(key, frozen, cost, clock.now());
+              if (isPromise(decision)) return decision.then((d) => result(d, cost));
+              return Promise.resolve(result(decision, cost));
+            } catch (error) {
+              return Promise.reject(error);
             }
-          : (key: string, cost = 1): Promise<LimitResult> => {
-              const invalid = keyError(key) ?? costError(cost);
-              if (invalid !== undefined) return Promise.reject(invalid);
-              if (cost > smallest.capacity) {
-                return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
-              }
-              try {
-                const decision = store.consume(key, frozen, cost, clock.now());
-                if (isPromise(decision)) return decision.then((d) => result(d, cost));
-                return Promise.resolve(result(decision, cost));
-              } catch (error) {
-                return Promise.reject(error);
-              }
-            },
+          },
+    consumeNow:
+      memory !== undefined && decideNow !== undefined
+        ? (key: string, cost?: number): LimitResult => decideNow(memory, key, cost)
+        : (key: string, cost = 1): undefined => {
+            const invalid = keyError(key) ?? costError(cost);
+            if (invalid !== undefined) throw invalid;
+            if (cost > smallest.capacity)
+              throw new CostExceedsCapacityError(cost, smallest.capacity, smallest.name);
+            return undefined;
+          },
     async refund(key: string, cost = 1): Promise<void> {
       const invalid = keyError(key) ?? costError(cost);
       if (invalid !== undefined) throw invalid;

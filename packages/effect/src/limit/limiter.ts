@@ -44,11 +44,32 @@ const fromPromise = <A>(f: () => Promise<A>): Effect.Effect<A, LimiterInputError
   Effect.callback<A, LimiterInputError>((resume) => {
     f().then(
       (value) => resume(Effect.succeed(value)),
-      (error: unknown) => {
-        const tagged = fromCoreError(error);
-        resume(tagged?._tag === "LimiterInputError" ? Effect.fail(tagged) : Effect.die(error));
-      },
+      (error: unknown) => resume(inputError(error)),
     );
+  });
+
+const inputError = (error: unknown): Effect.Effect<never, LimiterInputError> => {
+  const tagged = fromCoreError(error);
+  return tagged?._tag === "LimiterInputError" ? Effect.fail(tagged) : Effect.die(error);
+};
+
+/**
+ * A decision as an Effect: answered in the fiber when the store decides synchronously (`MemoryStore`, through
+ * core's `consumeNow`: no promise, no callback), else bridged from core's promise once.
+ */
+const decide = (
+  core: CoreLimiter,
+  key: string,
+  cost: number | undefined,
+): Effect.Effect<LimitResult, LimiterInputError> =>
+  Effect.suspend(() => {
+    let now: LimitResult | undefined;
+    try {
+      now = core.consumeNow(key, cost);
+    } catch (error) {
+      return inputError(error);
+    }
+    return now !== undefined ? Effect.succeed(now) : fromPromise(() => core.consume(key, cost));
   });
 
 const refused = (result: LimitResult): RateLimitedError =>
@@ -88,16 +109,14 @@ export function limiter(options: LimiterOptions): Effect.Effect<Limiter, Limiter
       const store = options.store ?? stores?.make(storeNameOf(options)) ?? new MemoryStore();
       core = createLimiter({ ...options, store, clock: coreClockOf(fiber) } as CoreLimiterOptions);
     } catch (error) {
-      const tagged = fromCoreError(error);
-      return tagged?._tag === "LimiterInputError" ? Effect.fail(tagged) : Effect.die(error);
+      return inputError(error);
     }
     const made: Limiter = {
       limiter: core,
-      consume: (key, cost) => fromPromise(() => core.consume(key, cost)),
+      consume: (key, cost) => decide(core, key, cost),
       take: (key, cost) =>
-        Effect.flatMap(
-          fromPromise(() => core.consume(key, cost)),
-          (result) => (result.allowed ? Effect.succeed(result) : Effect.fail(refused(result))),
+        Effect.flatMap(decide(core, key, cost), (result) =>
+          result.allowed ? Effect.succeed(result) : Effect.fail(refused(result)),
         ),
       refund: (key, cost) => fromPromise(() => core.refund(key, cost)),
       reset: (key) => fromPromise(() => core.reset(key)),
