@@ -31,7 +31,7 @@ export {
   DEFAULT_READ_TIMEOUT_MS,
   fromRequest,
 } from "./http/boundary-request.js";
-export { earlyResponse } from "./http/early-response.js";
+export { type EarlyAnswer, earlyAnswer, earlyResponse } from "./http/early-response.js";
 export type { AfterHook, Guard, GuardInput, GuardResult, HandlerOutcome } from "./http/guard.js";
 export type { Problem, ProblemInit, ProblemStatus } from "./problem.js";
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { earlyResponse } from "./http/early-response.js";
+import { earlyAnswer, earlyResponse } from "./http/early-response.js";
 import { unauthorized } from "./problem.js";
 import { fail, reply } from "./verdict.js";
 
@@ -47,5 +47,37 @@ describe("earlyResponse()", () => {
     expect(empty.headers.get("content-type")).toBeNull();
     expect(empty.headers.get("cache-control")).toBe("private");
     expect(await empty.text()).toBe("");
+  });
+});
+
+describe("earlyAnswer()", () => {
+  it("is what every adapter sends: lower-case headers, a problem's type and no-store fixed, a reply's headers winning", () => {
+    const problem = earlyAnswer(
+      fail({
+        ...unauthorized(),
+        headers: { "WWW-Authenticate": "Bearer", "Content-Type": "text/html", "Cache-Control": "public" },
+      }),
+    );
+    expect(problem.status).toBe(401);
+    expect(problem.headers).toEqual({
+      "www-authenticate": "Bearer",
+      "content-type": "application/problem+json",
+      "cache-control": "no-store",
+    });
+    expect(JSON.parse(problem.body as string)).toMatchObject({ status: 401 });
+
+    const text = earlyAnswer(
+      reply(200, { body: "ok", headers: { "Content-Type": "text/plain", "Cache-Control": "private" } }),
+    );
+    expect(text).toEqual({
+      status: 200,
+      headers: { "content-type": "text/plain", "cache-control": "private" },
+      body: '"ok"',
+    });
+    expect(earlyAnswer(reply(303, { headers: { Location: "/x" } }))).toEqual({
+      status: 303,
+      headers: { "cache-control": "no-store", location: "/x" },
+      body: undefined,
+    });
   });
 });

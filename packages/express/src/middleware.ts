@@ -9,7 +9,7 @@ import {
 } from "@goggles/core";
 import { fromNodeRequest, hasBody } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
-import { whenResponded, writeProblem, writeReply } from "./node-response.js";
+import { whenResponded, writeEarly } from "./node-response.js";
 
 /** Options for `goggles()`. */
 export interface GogglesOptions {
@@ -83,8 +83,7 @@ export function goggles<Ctx extends object>(
       if (misuse !== undefined) onError(misuse);
       if (!verdict.ok) {
         const close = hasBody(req) && !req.readableEnded && captured === undefined;
-        if ("reply" in verdict) writeReply(res, verdict.reply, close);
-        else writeProblem(res, verdict.problem, close);
+        writeEarly(res, verdict, close);
         return;
       }
       if (verdict.headers !== undefined) {
@@ -113,7 +112,7 @@ export function goggles<Ctx extends object>(
           guard: "boundary",
           errorName: error instanceof Error ? error.name : typeof error,
         });
-        writeProblem(res, internalError(), hasBody(req) && !req.readableEnded);
+        writeEarly(res, { ok: false, problem: internalError() }, hasBody(req) && !req.readableEnded);
       },
     );
   };

@@ -1,48 +1,24 @@
 import type { ServerResponse } from "node:http";
-import { type HandlerOutcome, type Problem, problemBody, type Reply } from "@goggles/core";
+import { earlyAnswer, type Failure, type HandlerOutcome, type Replied } from "@goggles/core";
 
 /**
- * Writes a problem as `application/problem+json` with its headers. `close` asks the client to open a new
- * connection, for requests whose body was left unread (so an oversized upload is not drained).
+ * Writes a verdict that stopped before the handler (a problem, or a guard's early reply) as core's
+ * `earlyAnswer` spells it. `close` asks the client to open a new connection, for requests whose body was
+ * left unread (so an oversized upload is not drained).
  */
-export function writeProblem(res: ServerResponse, problem: Problem, close: boolean): void {
+export function writeEarly(res: ServerResponse, verdict: Failure | Replied, close: boolean): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify(problemBody(problem));
-  res.statusCode = problem.status;
-  if (problem.headers !== undefined) {
-    for (const name of Object.keys(problem.headers)) res.setHeader(name, problem.headers[name] as string);
-  }
-  res.setHeader("content-type", "application/problem+json");
-  res.setHeader("cache-control", "no-store");
-  res.setHeader("content-length", Buffer.byteLength(body));
+  const { status, headers, body } = earlyAnswer(verdict);
+  res.statusCode = status;
+  for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string);
   if (close) res.setHeader("connection", "close");
-  res.end(body);
-}
-
-/**
- * Writes a guard's early reply (a duplicate webhook acknowledged with 200): its status and headers, and its
- * body as JSON if it has one. `close` as for `writeProblem`.
- */
-export function writeReply(res: ServerResponse, reply: Reply, close: boolean): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.statusCode = reply.status;
-  res.setHeader("cache-control", "no-store");
-  if (reply.headers !== undefined) {
-    for (const name of Object.keys(reply.headers)) res.setHeader(name, reply.headers[name] as string);
-  }
-  if (close) res.setHeader("connection", "close");
-  if (reply.body === undefined) {
+  if (body === undefined) {
     res.end();
     return;
   }
-  const body = JSON.stringify(reply.body);
-  if (!res.hasHeader("content-type")) res.setHeader("content-type", "application/json");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.end(body);
 }

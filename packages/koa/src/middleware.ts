@@ -3,13 +3,12 @@ import {
   type BodyLimits,
   type Boundary,
   type BoundaryVerdict,
+  earlyAnswer,
   emit,
+  type Failure,
   type HandlerOutcome,
   internalError,
-  type Problem,
-  problemBody,
   type Replied,
-  type Reply,
 } from "@goggles/core";
 import { fromNodeRequest, hasBody, streamConsumed } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
@@ -53,29 +52,18 @@ const consumedMessage =
 
 const defaultOnError = (error: Error): void => console.error(error);
 
-function respondWithProblem(ctx: KoaContextLike, problem: Problem, close: boolean): void {
-  ctx.status = problem.status;
-  const headers: Record<string, string> = { ...problem.headers, "cache-control": "no-store" };
-  if (close) headers.connection = "close";
-  ctx.set(headers);
-  ctx.type = "application/problem+json";
-  ctx.body = JSON.stringify(problemBody(problem));
-}
-
-/** Sends a guard's early reply (a duplicate webhook's 200): status, headers, and the body as JSON if any. */
-function respondWithReply(ctx: KoaContextLike, reply: Reply, close: boolean): void {
-  ctx.status = reply.status;
-  const headers: Record<string, string> = { "cache-control": "no-store", ...reply.headers };
-  if (close) headers.connection = "close";
-  ctx.set(headers);
-  if (reply.body === undefined) {
+/** Sends a verdict that stopped before the handler (a problem, or a guard's early reply) as core's `earlyAnswer` spells it. */
+function respondEarly(ctx: KoaContextLike, verdict: Failure | Replied, close: boolean): void {
+  const { status, headers, body } = earlyAnswer(verdict);
+  ctx.status = status;
+  ctx.set(close ? { ...headers, connection: "close" } : headers);
+  if (body === undefined) {
     // Koa turns a null body into a 204 unless the status is already bodiless: send an empty one instead.
     ctx.body = "";
     ctx.remove("content-type");
     return;
   }
-  if (reply.headers?.["content-type"] === undefined) ctx.type = "application/json";
-  ctx.body = JSON.stringify(reply.body);
+  ctx.body = body; // Koa keeps the content-type set above
 }
 
 /** Calls `done` once, when the response was sent (its status) or the connection closed first. */
@@ -133,14 +121,13 @@ export function goggles<Ctx extends object>(
         guard: "boundary",
         errorName: error instanceof Error ? error.name : typeof error,
       });
-      respondWithProblem(ctx, internalError(), hasBody(req) && !req.readableEnded);
+      respondEarly(ctx, { ok: false, problem: internalError() }, hasBody(req) && !req.readableEnded);
       return;
     }
     if (misuse !== undefined) onError(misuse);
     if (!verdict.ok) {
       const close = hasBody(req) && !req.readableEnded;
-      if ("reply" in verdict) respondWithReply(ctx, verdict.reply, close);
-      else respondWithProblem(ctx, verdict.problem, close);
+      respondEarly(ctx, verdict, close);
       return;
     }
     if (verdict.headers !== undefined) ctx.set({ ...verdict.headers });
