@@ -200,9 +200,13 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   const capacity = smallest.capacity;
   const slack = TOKEN_EPSILON * capacity;
-  /** The error for a key or cost the fast path's single check turned away. */
-  const refusal = (key: unknown, cost: unknown): Error =>
-    keyError(key) ?? costError(cost) ?? new CostExceedsCapacityError(cost as number, capacity, smallest.name);
+  /** What is wrong with a call's key or cost, if anything: every entry point checks with this. */
+  const inputError = (key: unknown, cost: unknown): Error | undefined =>
+    keyError(key) ??
+    costError(cost) ??
+    ((cost as number) > capacity
+      ? new CostExceedsCapacityError(cost as number, capacity, smallest.name)
+      : undefined);
   /**
    * One bucket: the numbers of `reportBucket` (token-bucket.ts), inlined. Object literals on purpose: a
    * promise resolved with an object whose prototype is `Object.prototype` skips the `then` lookup, which a
@@ -263,16 +267,15 @@ export function createLimiter(options: LimiterOptions): Limiter {
       !(cost >= 0) ||
       cost > capacity
     ) {
-      throw refusal(key, cost);
+      throw inputError(key, cost) as Error;
     }
     const left = memory[consumeOne](key, smallest, cost, clock.now());
     return singleResult(smallest, memory.lastAllowed, left, cost);
   };
   /** Several limits in memory: the store answers synchronously. */
   const decideInMemory = (memory: MemoryStore, key: string, cost = 1): LimitResult => {
-    const invalid = keyError(key) ?? costError(cost);
+    const invalid = inputError(key, cost);
     if (invalid !== undefined) throw invalid;
-    if (cost > smallest.capacity) throw new CostExceedsCapacityError(cost, smallest.capacity, smallest.name);
     return result(memory.consume(key, frozen, cost, clock.now()), cost);
   };
   const memory = store instanceof MemoryStore ? store : undefined;
@@ -287,11 +290,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
         ? // One result object and one promise per call.
           async (key: string, cost?: number): Promise<LimitResult> => decideNow(memory, key, cost)
         : (key: string, cost = 1): Promise<LimitResult> => {
-            const invalid = keyError(key) ?? costError(cost);
+            const invalid = inputError(key, cost);
             if (invalid !== undefined) return Promise.reject(invalid);
-            if (cost > smallest.capacity) {
-              return Promise.reject(new CostExceedsCapacityError(cost, smallest.capacity, smallest.name));
-            }
             try {
               const decision = store.consume(key, frozen, cost, clock.now());
               if (isPromise(decision)) return decision.then((d) => result(d, cost));
@@ -304,10 +304,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
       memory !== undefined && decideNow !== undefined
         ? (key: string, cost?: number): LimitResult => decideNow(memory, key, cost)
         : (key: string, cost = 1): undefined => {
-            const invalid = keyError(key) ?? costError(cost);
+            const invalid = inputError(key, cost);
             if (invalid !== undefined) throw invalid;
-            if (cost > smallest.capacity)
-              throw new CostExceedsCapacityError(cost, smallest.capacity, smallest.name);
             return undefined;
           },
     async refund(key: string, cost = 1): Promise<void> {

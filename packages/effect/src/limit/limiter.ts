@@ -40,6 +40,12 @@ export interface Limiter {
   reset(key: string): Effect.Effect<void, LimiterInputError>;
 }
 
+/** A core error as this package's: bad input fails with the tagged `LimiterInputError`, anything else is a defect. */
+const inputError = (error: unknown): Effect.Effect<never, LimiterInputError> => {
+  const tagged = fromCoreError(error);
+  return tagged?._tag === "LimiterInputError" ? Effect.fail(tagged) : Effect.die(error);
+};
+
 const fromPromise = <A>(f: () => Promise<A>): Effect.Effect<A, LimiterInputError> =>
   Effect.callback<A, LimiterInputError>((resume) => {
     f().then(
@@ -47,11 +53,6 @@ const fromPromise = <A>(f: () => Promise<A>): Effect.Effect<A, LimiterInputError
       (error: unknown) => resume(inputError(error)),
     );
   });
-
-const inputError = (error: unknown): Effect.Effect<never, LimiterInputError> => {
-  const tagged = fromCoreError(error);
-  return tagged?._tag === "LimiterInputError" ? Effect.fail(tagged) : Effect.die(error);
-};
 
 /**
  * A decision as an Effect: answered in the fiber when the store decides synchronously (`MemoryStore`, through
