@@ -4,14 +4,9 @@ import {
   DEFAULT_MAX_JSON_DEPTH,
   DEFAULT_MAX_JSON_KEYS,
   type ParseJsonOptions,
+  PROTO_KEY_MARKERS,
   parseJson,
 } from "./parse-json.js";
-
-/**
- * Every way a dangerous key can be written (the same pattern `parseJson` looks for), as a global search so that
- * one pass over a whole text finds every line that holds one. No match spans a line break.
- */
-const SUSPECTS = /proto__|structor|\\u00[5-7]/g;
 
 /** Whether `text` has at least `limit` `{` or `[` (strings included), natively. */
 function openersReach(text: string, limit: number): boolean {
@@ -64,10 +59,12 @@ export class JsonLineParser {
     this.text = text;
     this.suspects.length = 0;
     this.cursor = 0;
-    SUSPECTS.lastIndex = 0;
-    for (let match = SUSPECTS.exec(text); match !== null; match = SUSPECTS.exec(text)) {
-      this.suspects.push(match.index);
+    // parseJson's own markers of a dangerous key, searched once over the whole text (none spans a line break).
+    const suspects = this.suspects;
+    for (const marker of PROTO_KEY_MARKERS) {
+      for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) suspects.push(at);
     }
+    if (suspects.length > 1) suspects.sort((a, b) => a - b);
   }
 
   /** `parseJson(text.slice(start, end), options)`. Calls must go forward through the loaded text. */

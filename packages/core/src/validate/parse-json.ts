@@ -26,6 +26,10 @@ export const DEFAULT_MAX_JSON_KEYS = 1000;
 
 const decoder = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
 
+/** Substrings that every way of writing a dangerous key contains (see `mayHoldProtoKeys`). @internal */
+export const PROTO_KEY_MARKERS = ["proto", "\\u00"] as const;
+const [PROTO_MARKER, ESCAPE_MARKER] = PROTO_KEY_MARKERS;
+
 /**
  * Whether the text may hold a dangerous key. `__proto__` contains `proto`, and a `constructor` key is only
  * dangerous when the object it holds has a `prototype` key, which contains `proto` too; a `\u` escape of any
@@ -34,7 +38,7 @@ const decoder = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
  * never walked. A false positive only costs a walk.
  */
 function mayHoldProtoKeys(text: string): boolean {
-  return text.includes("proto") || text.includes("\\u00");
+  return text.includes(PROTO_MARKER) || text.includes(ESCAPE_MARKER);
 }
 
 function utf8Length(text: string): number {
