@@ -2,3 +2,5 @@
 
 export type { NodeHeaders, NodeIncomingMessage, NodeRequestInit } from "./node-http/node-request.js";
 export { fromNodeRequest, hasBody, streamConsumed } from "./node-http/node-request.js";
+export type { NodeServerResponse } from "./node-http/when-responded.js";
+export { whenResponded } from "./node-http/when-responded.js";

@@ -7,9 +7,9 @@ import {
   internalError,
   type Replied,
 } from "@goggles/core";
-import { fromNodeRequest, hasBody } from "@goggles/core/node-http";
+import { fromNodeRequest, hasBody, whenResponded } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
-import { whenResponded, writeEarly } from "./node-response.js";
+import { writeEarly } from "./node-response.js";
 
 /** Options for `goggles()`. */
 export interface GogglesOptions {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { earlyAnswer, type Failure, type HandlerOutcome, type Replied } from "@goggles/core";
+import { earlyAnswer, type Failure, type Replied } from "@goggles/core";
 
 /**
  * Writes a verdict that stopped before the handler (a problem, or a guard's early reply) as core's
@@ -21,15 +21,4 @@ export function writeEarly(res: ServerResponse, verdict: Failure | Replied, clos
   }
   res.setHeader("content-length", Buffer.byteLength(body));
   res.end(body);
-}
-
-/**
- * Calls `done` once, when the response is over: `close` follows `finish` for a response sent in full
- * (its status), and comes alone when the connection closed before that (500 unless the status line was
- * already out). One listener, added once.
- */
-export function whenResponded(res: ServerResponse, done: (outcome: HandlerOutcome) => void): void {
-  res.once("close", () => {
-    done({ status: res.writableFinished || res.headersSent ? res.statusCode : 500 });
-  });
 }

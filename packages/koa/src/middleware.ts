@@ -6,11 +6,10 @@ import {
   earlyAnswer,
   emit,
   type Failure,
-  type HandlerOutcome,
   internalError,
   type Replied,
 } from "@goggles/core";
-import { fromNodeRequest, hasBody, streamConsumed } from "@goggles/core/node-http";
+import { fromNodeRequest, hasBody, streamConsumed, whenResponded } from "@goggles/core/node-http";
 import { BodyConsumedError } from "./body-consumed-error.js";
 
 /** Options for `goggles()`. */
@@ -64,20 +63,6 @@ function respondEarly(ctx: KoaContextLike, verdict: Failure | Replied, close: bo
     return;
   }
   ctx.body = body; // Koa keeps the content-type set above
-}
-
-/** Calls `done` once, when the response was sent (its status) or the connection closed first. */
-function whenResponded(res: ServerResponse, done: (outcome: HandlerOutcome) => void): void {
-  let called = false;
-  const finish = () => {
-    if (called) return;
-    called = true;
-    res.off("finish", finish);
-    res.off("close", finish);
-    done({ status: res.writableFinished || res.headersSent ? res.statusCode : 500 });
-  };
-  res.on("finish", finish);
-  res.on("close", finish);
 }
 
 /**
