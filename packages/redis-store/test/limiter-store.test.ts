@@ -150,10 +150,54 @@ describe.skipIf(!url).each(driverCases)("redisStore over $name", (driverCase) =>
     ];
     await s.consume("k", two, 2, 0);
     expect(await handle.command(["TYPE", `${s.prefix}k`])).toBe("string");
-    expect(Number(await handle.command(["STRLEN", `${s.prefix}k`]))).toBe(24);
+    // `at`, two limits' tokens, `expiresAt`: four doubles.
+    expect(Number(await handle.command(["STRLEN", `${s.prefix}k`]))).toBe(32);
     expect((await s.consume("k", limits, 0, 0)).tokens).toEqual([10]);
     await s.reset("k");
     expect(Number(await handle.command(["EXISTS", `${s.prefix}k`]))).toBe(0);
+  });
+
+  it("sets a key's TTL only when its buckets would outlive it: to full + max(1 s, 1/8 of the wait)", async () => {
+    const s = store({ clock: new FakeClock(0) });
+    const pttl = async () => Number(await handle.command(["PTTL", `${s.prefix}k`]));
+    // 10 tokens, 10/s: one token is full again in 100 ms; the TTL is set to 100 + 1000 ms.
+    const ten: BucketLimit[] = [{ name: "default", capacity: 10, refillPerMs: 10 / 1000 }];
+    await s.consume("k", ten, 1, 0);
+    const first = await pttl();
+    expect(first).toBeGreaterThan(1000);
+    expect(first).toBeLessThanOrEqual(1100);
+    // Nine more tokens: full again at 1000 ms, still before the TTL ends, so the TTL is kept (not raised).
+    await s.consume("k", ten, 9, 0);
+    const kept = await pttl();
+    expect(kept).toBeLessThanOrEqual(first);
+    expect(kept).toBeGreaterThan(1000);
+    // A slow limit: 80 000 s until full again, so the margin is 1/8 of it (10 000 s).
+    const slow: BucketLimit[] = [{ name: "default", capacity: 100_000, refillPerMs: 1 / 1000 }];
+    await s.consume("slow", slow, 80_000, 0);
+    const ttl = Number(await handle.command(["PTTL", `${s.prefix}slow`]));
+    expect(ttl).toBeGreaterThan(90_000_000 - 1000);
+    expect(ttl).toBeLessThanOrEqual(90_000_000);
+  });
+
+  it("reads a key written without its TTL deadline (earlier versions) and sets the TTL anew", async () => {
+    const s = store({ clock: new FakeClock(0) });
+    const key = `${s.prefix}old`;
+    // An earlier version's value: `at` and the tokens only (16 bytes), here 4 tokens at time 0, no TTL.
+    await handle.command(["EVAL", "redis.call('SET', KEYS[1], struct.pack('<dd', 0, 4))", "1", key]);
+    const d = await s.consume("old", limits, 1, 0);
+    expect(d).toEqual({ allowed: true, tokens: [3] });
+    expect(Number(await handle.command(["STRLEN", key]))).toBe(24);
+    const ttl = Number(await handle.command(["PTTL", key]));
+    expect(ttl).toBeGreaterThan(7000);
+    expect(ttl).toBeLessThanOrEqual(8000);
+  });
+
+  it("sends one cost for a batch whose costs are equal, and each key its own otherwise", async () => {
+    const s = store({});
+    const [a, b] = await Promise.all([s.consume("x", limits, 2, 0), s.consume("y", limits, 3, 0)]);
+    expect([a.tokens[0], b.tokens[0]].map(Math.round)).toEqual([8, 7]);
+    const [c, d] = await Promise.all([s.consume("x", limits, 1, 0), s.consume("y", limits, 1, 0)]);
+    expect([c.tokens[0], d.tokens[0]].map(Math.round)).toEqual([7, 6]);
   });
 
   it("answers refused keys locally with the block cache until they could pass", async () => {

@@ -13,7 +13,7 @@ import {
 import { type RedisClient, type RedisInput, redisClient } from "../client/redis-client.js";
 import type { RedisArg } from "../client/redis-driver.js";
 import { RedisReplyError } from "../errors/redis-reply-error.js";
-import { replyInteger, replyNumber, replyString } from "../script/replies.js";
+import { replyArray, replyInteger } from "../script/replies.js";
 import { BlockCache } from "./block-cache.js";
 import { hashSlot } from "./hash-slot.js";
 import { consumeScript, refundScript } from "./token-bucket-scripts.js";
@@ -109,21 +109,36 @@ function limitArgs(limits: readonly BucketLimit[]): RedisArg[] {
   return args;
 }
 
-/** Splits the consume script's reply into its fields, checking there are `length`. */
-function replyFields(reply: unknown, what: string, length: number): readonly string[] {
-  const fields = replyString(reply, what).split(" ");
-  if (fields.length !== length) {
-    throw new RedisReplyError(`Expected ${what} to have ${length} fields, got ${fields.length}.`);
+/**
+ * Reads a number the script sent exactly as two integers, `m · 2^53` and `e` (Lua's `math.frexp`): the value
+ * is `m · 2^e`.
+ */
+function exactNumber(mantissa: unknown, exponent: unknown): number {
+  const m = replyInteger(mantissa, "tokens");
+  const e = replyInteger(exponent, "tokens exponent");
+  if (Math.abs(m) >= 2 ** 53 || e < -1100 || e > 1100) {
+    throw new RedisReplyError(`Expected tokens as (m · 2^53, e), got (${m}, ${e}).`);
   }
-  return fields;
+  return m * 2 ** -53 * 2 ** e;
 }
 
-/** Reads decision `k` of the script's fields: `allowed, left[1..n]` per key. */
+/** Reads decision `k` of the script's reply: `allowed`, then `left` (two integers) per limit, per key. */
 function parseDecision(parts: readonly unknown[], k: number, n: number): StoreDecision {
-  const base = k * (n + 1);
+  const base = k * (2 * n + 1);
   const tokens: number[] = [];
-  for (let i = 1; i <= n; i++) tokens.push(replyNumber(parts[base + i], "tokens"));
-  return { allowed: replyInteger(parts[base], "allowed") === 1, tokens };
+  for (let i = 0; i < n; i++) tokens.push(exactNumber(parts[base + 1 + 2 * i], parts[base + 2 + 2 * i]));
+  const allowed = replyInteger(parts[base], "allowed");
+  if (allowed !== 0 && allowed !== 1)
+    throw new RedisReplyError(`Expected allowed to be 0 or 1, got ${allowed}.`);
+  return { allowed: allowed === 1, tokens };
+}
+
+/** The costs of a batch as script arguments: one for every key when they are all the same, else one per key. */
+function costArgs(batch: readonly Pending[]): RedisArg[] {
+  const first = (batch[0] as Pending).cost;
+  let same = true;
+  for (const p of batch) if (p.cost !== first) same = false;
+  return same ? [String(first)] : batch.map((p) => String(p.cost));
 }
 
 /**
@@ -225,13 +240,12 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
 
   const runBatch = (limits: readonly BucketLimit[], batch: Pending[]) => {
     const keys = batch.map((p) => storePrefix + p.key);
-    const args: RedisArg[] = [scriptNow(), ...argsFor(limits)];
-    for (const p of batch) args.push(String(p.cost));
+    const args: RedisArg[] = [scriptNow(), ...argsFor(limits), ...costArgs(batch)];
     guarded(() => client.run(consumeScript, keys, args)).then(
       (reply) => {
         let replies: readonly unknown[];
         try {
-          replies = replyFields(reply, "limiter decisions", batch.length * (limits.length + 1));
+          replies = replyArray(reply, "limiter decisions", batch.length * (2 * limits.length + 1));
         } catch (error) {
           for (const p of batch) p.resolve(fallback(error, p.key, limits, p.cost, p.now));
           return;
@@ -290,7 +304,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
           let decision: StoreDecision;
           try {
             decision = parseDecision(
-              replyFields(reply, "limiter decision", limits.length + 1),
+              replyArray(reply, "limiter decision", 2 * limits.length + 1),
               0,
               limits.length,
             );

@@ -2,11 +2,19 @@ import { defineScript } from "../script/define-script.js";
 
 // The token-bucket specification of @goggles/core (packages/core/src/limit/token-bucket.ts), in Lua.
 //
-// One string per key holds every limit of a request: `at` (ms) then the tokens of each limit at `at`, in the
-// limiter's order, packed as little-endian doubles (struct.pack: exact, and read and written with one GET and
-// one SET … PX each). A value of another size (the limiter's limits changed) counts as full buckets.
+// One string per key holds every limit of a request, packed as little-endian doubles (struct.pack: exact, and
+// read and written with one GET and one SET each): `at` (ms), the tokens of each limit at `at` in the limiter's
+// order, then `expiresAt`, the time the key's TTL was last set to end. A value without `expiresAt` (written by
+// an earlier version) is read with the TTL unknown; a value of another size (the limiter's limits changed)
+// counts as full buckets.
 //
-// ARGV: now ("" → Redis TIME), n, then n × (capacity, refillPerMs), then one cost per key.
+// Expiry: a key must outlive the moment its buckets are full again (`full`), and should not linger long after.
+// A write sets the TTL (`PX`) only when `full` has moved past `expiresAt`, and then to `full` plus a margin of
+// max(1 s, 1/8 of the time left until `full`); otherwise it keeps the TTL (`KEEPTTL`), which costs Redis much
+// less than a new one. So a key expires between `full` and `full` + that margin.
+//
+// ARGV: now ("" → Redis TIME), n, then n × (capacity, refillPerMs), then one cost per key, or a single cost
+// for every key.
 
 const PRELUDE = `
 local now = tonumber(ARGV[1])
@@ -21,15 +29,23 @@ for i = 1, n do
   caps[i] = tonumber(ARGV[1 + 2 * i])
   rates[i] = tonumber(ARGV[2 + 2 * i])
 end
-local layout = '<' .. string.rep('d', n + 1)
-local size = 8 * (n + 1)
--- Refilled tokens of every bucket of a key at t = max(at, now); has = whether the key has state.
+-- One cost for every key, or nil when each key has its own (ARGV[2n + 2 + k]).
+local sharedCost = nil
+if #ARGV == 2 * n + 3 then sharedCost = tonumber(ARGV[2 * n + 3]) end
+local layout = '<' .. string.rep('d', n + 2)
+local size = 8 * (n + 2)
+local legacySize = 8 * (n + 1)
+local TWO_53 = 9007199254740992
+-- Refilled tokens of every bucket of a key at t = max(at, now), and when its TTL ends (-1: unknown);
+-- has = whether the key has state.
 local function refill(key)
   local value = redis.call('GET', key)
   local avail = {}
-  if value and #value == size then
-    local state = {struct.unpack(layout, value)}
+  if value and (#value == size or #value == legacySize) then
+    local state = {struct.unpack(string.sub(layout, 1, #value / 8 + 1), value)}
     local at = state[1]
+    local expiresAt = -1
+    if #value == size then expiresAt = state[n + 2] end
     local t = now
     if at > now then t = at end
     for i = 1, n do
@@ -37,27 +53,48 @@ local function refill(key)
       if a > caps[i] then a = caps[i] end
       avail[i] = a
     end
-    return true, t, avail
+    return true, t, avail, expiresAt
   end
   for i = 1, n do avail[i] = caps[i] end
-  return false, now, avail
+  return false, now, avail, -1
 end
--- Writes the state, expiring the key (with a one-second margin) once every bucket is full again.
-local function store(key, t, tokens)
+-- When a key whose buckets are full again at time full should expire, given when its TTL ends now.
+local function expiry(t, full, expiresAt)
+  if full <= expiresAt then return expiresAt end
+  local margin = (full - t) / 8
+  if margin < 1000 then margin = 1000 end
+  return full + margin
+end
+-- Writes the state, keeping the TTL when it still outlasts the buckets (see the header).
+local function store(key, t, tokens, expiresAt)
   local full = t
   for i = 1, n do
     local when = t + (caps[i] - tokens[i]) / rates[i]
     if when > full then full = when end
   end
-  redis.call('SET', key, struct.pack(layout, t, unpack(tokens)), 'PX', math.ceil(full - t) + 1000)
+  local ends = expiry(t, full, expiresAt)
+  local values = {t}
+  for i = 1, n do values[i + 1] = tokens[i] end
+  values[n + 2] = ends
+  local value = struct.pack(layout, unpack(values))
+  if ends == expiresAt then
+    redis.call('SET', key, value, 'KEEPTTL')
+  else
+    redis.call('SET', key, value, 'PX', math.ceil(ends - t))
+  end
+end
+-- Appends a number to a reply exactly, as two integers (m · 2^53, e) with value = m · 2^e (math.frexp):
+-- Lua numbers leave a script truncated to integers, and formatting 17 digits costs more than this.
+local function push(out, x)
+  local m, e = math.frexp(x)
+  out[#out + 1] = m * TWO_53
+  out[#out + 1] = e
 end
 `;
 
 /**
- * Decides one request per key (KEYS[k] with cost ARGV[2n + 2 + k]): all buckets of a key are charged, or
- * none. Replies one string of space-separated fields: per key `allowed (1|0), left[1], …, left[n]`, `left`
- * written with 17 significant digits (Lua numbers would be truncated to integers on the way out). One bulk
- * string instead of an array of 64 × (n + 1) replies: cheaper to build in Redis and to read in Node.
+ * Decides one request per key (KEYS[k]): all buckets of a key are charged, or none. Replies an array of
+ * integers, per key `allowed (1|0)` then each limit's `left` as two integers (see `push`).
  */
 export const consumeScript = defineScript(
   `${PRELUDE}
@@ -68,11 +105,16 @@ if n == 1 then
   local slack = eps * cap
   for k = 1, #KEYS do
     local key = KEYS[k]
-    local cost = tonumber(ARGV[4 + k])
+    local cost = sharedCost or tonumber(ARGV[4 + k])
     local value = redis.call('GET', key)
-    local t, a = now, cap
-    if value and #value == 16 then
-      local at, tokens = struct.unpack('<dd', value)
+    local t, a, expiresAt = now, cap, -1
+    if value and (#value == 24 or #value == 16) then
+      local at, tokens
+      if #value == 24 then
+        at, tokens, expiresAt = struct.unpack('<ddd', value)
+      else
+        at, tokens = struct.unpack('<dd', value)
+      end
       if at > now then t = at end
       a = tokens + (t - at) * rate
       if a > cap then a = cap end
@@ -85,16 +127,21 @@ if n == 1 then
       if cost > 0 then
         local stored = a
         if stored < 0 then stored = 0 end
-        redis.call('SET', key, struct.pack('<dd', t, stored), 'PX', math.ceil((cap - stored) / rate) + 1000)
+        local ends = expiry(t, t + (cap - stored) / rate, expiresAt)
+        if ends == expiresAt then
+          redis.call('SET', key, struct.pack('<ddd', t, stored, ends), 'KEEPTTL')
+        else
+          redis.call('SET', key, struct.pack('<ddd', t, stored, ends), 'PX', math.ceil(ends - t))
+        end
       end
     end
-    out[#out + 1] = string.format('%.17g', a)
+    push(out, a)
   end
-  return table.concat(out, ' ')
+  return out
 end
 for k = 1, #KEYS do
-  local cost = tonumber(ARGV[2 * n + 2 + k])
-  local has, t, avail = refill(KEYS[k])
+  local cost = sharedCost or tonumber(ARGV[2 * n + 2 + k])
+  local has, t, avail, expiresAt = refill(KEYS[k])
   local allowed = 1
   for i = 1, n do
     if avail[i] < cost - eps * caps[i] then allowed = 0 end
@@ -108,12 +155,12 @@ for k = 1, #KEYS do
         stored[i] = avail[i]
         if stored[i] < 0 then stored[i] = 0 end
       end
-      store(KEYS[k], t, stored)
+      store(KEYS[k], t, stored, expiresAt)
     end
   end
-  for i = 1, n do out[#out + 1] = string.format('%.17g', avail[i]) end
+  for i = 1, n do push(out, avail[i]) end
 end
-return table.concat(out, ' ')
+return out
 `,
   { name: "goggles-limiter-consume" },
 );
@@ -121,8 +168,8 @@ return table.concat(out, ' ')
 /** Gives `cost` (ARGV[2n + 3]) back to every bucket of KEYS[1], never above capacity; a full key is deleted. */
 export const refundScript = defineScript(
   `${PRELUDE}
-local cost = tonumber(ARGV[2 * n + 3])
-local has, t, avail = refill(KEYS[1])
+local cost = sharedCost
+local has, t, avail, expiresAt = refill(KEYS[1])
 if not has then return 0 end
 local full = true
 for i = 1, n do
@@ -132,7 +179,7 @@ end
 if full then
   redis.call('DEL', KEYS[1])
 else
-  store(KEYS[1], t, avail)
+  store(KEYS[1], t, avail, expiresAt)
 end
 return 1
 `,
