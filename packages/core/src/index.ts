@@ -91,6 +91,7 @@ export type {
   LimitPolicy,
   LimitResult,
   MultiLimiterOptions,
+  MultiLimitResult,
   PolicyResult,
   SingleLimiterOptions,
 } from "./limit/limiter.js";
@@ -98,6 +99,7 @@ export { createLimiter, MAX_KEY_LENGTH } from "./limit/limiter.js";
 export type { LimiterStore, StoreDecision } from "./limit/limiter-store.js";
 export type { MemoryStoreOptions } from "./limit/memory-store.js";
 export { DEFAULT_MAX_KEYS, MemoryStore } from "./limit/memory-store.js";
+export { policyResults } from "./limit/policy-results.js";
 export type {
   RateLimitOptions,
   RateLimitWithLimiter,

@@ -32,8 +32,11 @@ export function rateLimitPolicyHeader(limits: readonly LimitPolicy[]): string {
  * rateLimitHeader(result); // "\"burst\";r=9;t=1, \"daily\";r=999;t=87"
  */
 export function rateLimitHeader(result: LimitResult): string {
+  const policies = result.policies;
+  if (policies === undefined)
+    return `"${result.policy}";r=${result.remaining};t=${Math.ceil(result.resetMs / 1000)}`;
   let out = "";
-  for (const p of result.policies) {
+  for (const p of policies) {
     if (out !== "") out += ", ";
     out += `"${p.name}";r=${p.remaining};t=${Math.ceil(p.resetMs / 1000)}`;
   }

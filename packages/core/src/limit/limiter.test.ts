@@ -5,6 +5,7 @@ import { isLimiterInputError } from "../errors/limiter-input-error.js";
 import { FakeClock } from "../testing/fake-clock.js";
 import { createLimiter, type LimiterOptions } from "./limiter.js";
 import type { LimiterStore, StoreDecision } from "./limiter-store.js";
+import { policyResults } from "./policy-results.js";
 import { reportBucket } from "./token-bucket.js";
 
 const T0 = 1_764_000_000_000;
@@ -152,6 +153,34 @@ describe("createLimiter", () => {
     expect(refused).toMatchObject({ allowed: false, policy: "daily" });
     expect(refused.policies[0]).toMatchObject({ name: "burst", allowed: true, remaining: 2 });
     expect((await counted.consume("k", 0)).policies.map((p) => p.remaining)).toEqual([2, 1]);
+  });
+
+  it("one limit: the result is that limit's view (no policies list); policyResults gives the list for both kinds", async () => {
+    const clock = new FakeClock(T0);
+    const single = createLimiter({ name: "api", capacity: 2, refillPerSecond: 1, clock });
+    await single.consume("k");
+    const refused = await single.consume("k", 2);
+    expect(refused).toEqual({
+      allowed: false,
+      limit: 2,
+      remaining: 1,
+      retryAfterMs: 1000,
+      resetMs: 1000,
+      policy: "api",
+    });
+    expect(policyResults(refused)).toEqual([
+      { name: "api", allowed: false, limit: 2, remaining: 1, retryAfterMs: 1000, resetMs: 1000 },
+    ]);
+    const tiered = createLimiter({
+      limits: {
+        burst: { capacity: 2, refillPerSecond: 2 },
+        daily: { capacity: 5, refillPerSecond: 5 / 86_400 },
+      },
+      clock,
+    });
+    const both = await tiered.consume("k");
+    expect(policyResults(both)).toBe(both.policies);
+    expect(both.policies.map((p) => p.name)).toEqual(["burst", "daily"]);
   });
 
   it("a clock that goes backwards mints no tokens", async () => {

@@ -73,12 +73,24 @@ export interface LimitResult {
   readonly resetMs: number;
   /** The name of the deciding limit. */
   readonly policy: string;
-  /** Every limit's view, in the order the limits were given. */
+  /**
+   * Every limit's view, in the order the limits were given, when the limiter has several limits. A limiter of
+   * one limit leaves it out: its top-level fields are that limit's view, and a decision then allocates one
+   * object instead of three. `policyResults(result)` gives the list for either kind.
+   */
+  readonly policies?: readonly PolicyResult[];
+}
+
+/** The decision of a limiter of several limits: every limit's view is there. */
+export interface MultiLimitResult extends LimitResult {
   readonly policies: readonly PolicyResult[];
 }
 
-/** A token-bucket limiter. Create one with `createLimiter`. */
-export interface Limiter {
+/**
+ * A token-bucket limiter. Create one with `createLimiter`; a limiter of several limits is a
+ * `Limiter<MultiLimitResult>`, whose results always carry `policies`.
+ */
+export interface Limiter<R extends LimitResult = LimitResult> {
   /** The limits every key is held to, in order. */
   readonly limits: readonly LimitPolicy[];
   readonly store: LimiterStore;
@@ -88,7 +100,7 @@ export interface Limiter {
    * `cost` 0 only looks. Rejects with `LimiterInputError` for an empty key or a cost that is not a
    * non-negative finite number, and with `CostExceedsCapacityError` when a limit could never admit `cost`.
    */
-  consume(key: string, cost?: number): Promise<LimitResult>;
+  consume(key: string, cost?: number): Promise<R>;
   /**
    * `consume` without the promise, when the store decides synchronously (`MemoryStore`): the result, or
    * `undefined` for a store that answers asynchronously (Redis), where nothing is charged and `consume` is
@@ -97,7 +109,7 @@ export interface Limiter {
    * @example
    * const result = limiter.consumeNow(key) ?? (await limiter.consume(key));
    */
-  consumeNow(key: string, cost?: number): LimitResult | undefined;
+  consumeNow(key: string, cost?: number): R | undefined;
   /** Gives `cost` tokens (default 1) back to `key`, never above capacity: a request that should not count. */
   refund(key: string, cost?: number): Promise<void>;
   /** Forgets `key`: its buckets are full again. */
@@ -175,6 +187,8 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
  *
  * const tiered = createLimiter({ limits: { burst: { capacity: 10, refillPerSecond: 10 }, daily: { capacity: 1000, refillPerSecond: 1000 / 86_400 } } });
  */
+export function createLimiter(options: MultiLimiterOptions): Limiter<MultiLimitResult>;
+export function createLimiter(options: LimiterOptions): Limiter;
 export function createLimiter(options: LimiterOptions): Limiter {
   if (typeof options !== "object" || options === null) {
     throw new LimiterInputError("createLimiter: options are required ({ capacity, refillPerSecond }).");
@@ -218,16 +232,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     const retryAfterMs =
       allowed || left >= cost - slack ? 0 : Math.ceil((cost - slack - left) / single.refillPerMs);
     const resetMs = missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs);
-    const name = single.name;
-    return {
-      allowed,
-      limit: capacity,
-      remaining,
-      retryAfterMs,
-      resetMs,
-      policy: name,
-      policies: [{ name, allowed: retryAfterMs === 0, limit: capacity, remaining, retryAfterMs, resetMs }],
-    };
+    return { allowed, limit: capacity, remaining, retryAfterMs, resetMs, policy: single.name };
   };
 
   const result = (decision: StoreDecision, cost: number): LimitResult => {

@@ -202,6 +202,17 @@ describe("rate-limit header fields", () => {
         ],
       }),
     ).toBe('"default";r=1;t=2');
+    // A limiter of one limit answers without a policies list: the same field from the top-level numbers.
+    expect(
+      rateLimitHeader({
+        allowed: true,
+        limit: 2,
+        remaining: 1,
+        retryAfterMs: 0,
+        resetMs: 1001,
+        policy: "default",
+      }),
+    ).toBe('"default";r=1;t=2');
     expect(retryAfterSeconds(1)).toBe(1);
     expect(retryAfterSeconds(0)).toBe(1);
     expect(retryAfterSeconds(2001)).toBe(3);

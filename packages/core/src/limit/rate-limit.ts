@@ -14,6 +14,7 @@ import {
   MAX_KEY_LENGTH,
 } from "./limiter.js";
 import type { LimiterStore } from "./limiter-store.js";
+import { policyResults } from "./policy-results.js";
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -122,7 +123,9 @@ export function rateLimit<Name extends string = "rateLimit", Ctx extends BaseCon
       now: active.clock.now(),
     });
     if (!result.allowed) {
-      const violated = result.policies.filter((p) => !p.allowed).map((p) => p.name);
+      const violated = policyResults(result)
+        .filter((p) => !p.allowed)
+        .map((p) => p.name);
       input.emit({
         type: "rate_limited",
         key: fingerprint(key),
