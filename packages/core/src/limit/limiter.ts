@@ -212,7 +212,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   const fast = single !== undefined && store instanceof MemoryStore ? store : undefined;
 
-  const capacity = smallest.capacity;
+  // `| 0` when the capacity is a 32-bit integer: the value is then a small integer, not a boxed double read
+  // from a limit object that shares its hidden class with a 1e12-token limit. Stored into every result's
+  // `limit`, a boxed double would turn that field into one that allocates a box per decision.
+  const capacity = smallest.capacity === (smallest.capacity | 0) ? smallest.capacity | 0 : smallest.capacity;
   const slack = TOKEN_EPSILON * capacity;
   /** What is wrong with a call's key or cost, if anything: every entry point checks with this. */
   const inputError = (key: unknown, cost: unknown): Error | undefined =>
@@ -251,13 +254,16 @@ export function createLimiter(options: LimiterOptions): Limiter {
       }
     }
     deciding = deciding as PolicyResult;
+    // `policy` comes second on purpose: V8 gives objects whose properties were added in the same order one
+    // hidden class. A limit of 1e12 tokens (a daily quota) makes these fields hold boxed doubles; in a class
+    // of its own, that never spreads to single-limit results, which would then allocate a box per decision.
     return {
       allowed,
+      policy: deciding.name,
       limit: deciding.limit,
       remaining: deciding.remaining,
       retryAfterMs: allowed ? 0 : deciding.retryAfterMs,
       resetMs: deciding.resetMs,
-      policy: deciding.name,
       policies,
     };
   };
