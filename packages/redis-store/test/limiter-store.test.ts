@@ -31,6 +31,18 @@ function counting(driver: RedisDriver) {
       return driver.eval(source, keys, args);
     },
   };
+  // Scripts that reply bytes go through these when the driver has them (ioredis): counted alike.
+  const { evalshaBuffer, evalBuffer } = driver;
+  if (evalshaBuffer !== undefined && evalBuffer !== undefined) {
+    wrapped.evalshaBuffer = (sha, keys, args) => {
+      calls.push({ command: "evalsha", keys: keys.length });
+      return evalshaBuffer.call(driver, sha, keys, args);
+    };
+    wrapped.evalBuffer = (source, keys, args) => {
+      calls.push({ command: "eval", keys: keys.length });
+      return evalBuffer.call(driver, source, keys, args);
+    };
+  }
   return { calls, driver: wrapped };
 }
 

@@ -68,6 +68,20 @@ describe.skipIf(!url).each(driverCases)("redis client layer over $name", (driver
     expect(redisClient(handle.client).driver.name).toBe(driverCase.name);
   });
 
+  it("answers a script's bulk strings as bytes when the driver can (ioredis), and says so", async () => {
+    const redis = layer();
+    const script = defineScript(`-- ${uniqueName("bytes")}\nreturn struct.pack('<Bd', 1, 2.5)`);
+    expect(redis.bytesReplies).toBe(driverCase.name === "ioredis");
+    if (!redis.bytesReplies) {
+      expect(() => redis.runForBytes(script, [])).toThrow(TypeError);
+      return;
+    }
+    const reply = await redis.runForBytes(script, []);
+    expect(reply).toBeInstanceOf(Uint8Array);
+    const view = new DataView((reply as Uint8Array).buffer, (reply as Uint8Array).byteOffset, 9);
+    expect([view.getUint8(0), view.getFloat64(1, true)]).toEqual([1, 2.5]);
+  });
+
   it("loads a script with EVAL on the first NOSCRIPT, then runs it by SHA", async () => {
     const { driver, calls } = counting(toRedisDriver(handle.client));
     const redis = layer({}, driver);

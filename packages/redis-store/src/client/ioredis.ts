@@ -20,6 +20,8 @@ export interface IoredisLike {
   /** `"wait"`, `"connecting"`, `"ready"`, `"reconnecting"`, `"end"`, … */
   readonly status: string;
   call(command: string, ...args: string[]): Promise<unknown>;
+  /** `call` with bulk strings answered as `Buffer`s (every ioredis version has it). */
+  callBuffer?(command: string, ...args: string[]): Promise<unknown>;
   duplicate(override?: Record<string, unknown>): IoredisSubscriberLike;
 }
 
@@ -68,8 +70,17 @@ export function isIoredis(value: unknown): value is IoredisLike {
  * const redis = redisClient(driver, { prefix: "app:" });
  */
 export function fromIoredis(client: IoredisLike): RedisDriver {
+  const callBuffer = client.callBuffer?.bind(client);
   return {
     name: "ioredis",
+    ...(callBuffer === undefined
+      ? {}
+      : {
+          evalshaBuffer: (sha: string, keys: readonly string[], args: readonly RedisArg[]) =>
+            callBuffer("EVALSHA", sha, ...scriptArguments(keys, args)),
+          evalBuffer: (source: string, keys: readonly string[], args: readonly RedisArg[]) =>
+            callBuffer("EVAL", source, ...scriptArguments(keys, args)),
+        }),
     evalsha: (sha: string, keys: readonly string[], args: readonly RedisArg[]) =>
       client.call("EVALSHA", sha, ...scriptArguments(keys, args)),
     eval: (source: string, keys: readonly string[], args: readonly RedisArg[]) =>

@@ -83,6 +83,13 @@ export interface RedisClient extends AsyncDisposable {
    * Keys are prefixed; arguments are not.
    */
   run(script: RedisScript, keys: readonly string[], args?: readonly RedisArg[]): Promise<unknown>;
+  /** Whether the driver can answer a script's bulk strings as bytes (`runForBytes`). */
+  readonly bytesReplies: boolean;
+  /**
+   * `run`, with the script's bulk strings answered as bytes (a `Uint8Array`) instead of text: for scripts
+   * that reply packed binary data. Throws `TypeError` when the driver cannot (`bytesReplies` is false).
+   */
+  runForBytes(script: RedisScript, keys: readonly string[], args?: readonly RedisArg[]): Promise<unknown>;
   /** `SET` (prefixed key): `true` when the value was written, `false` when `nx` found the key. */
   set(key: string, value: string, options?: RedisSetOptions): Promise<boolean>;
   /** `GET` (prefixed key): `undefined` when missing. */
@@ -206,18 +213,47 @@ class GogglesRedisClient implements RedisClient {
   }
 
   run(script: RedisScript, keys: readonly string[], args: readonly RedisArg[] = []): Promise<unknown> {
+    return this.#run(script, keys, args, this.driver.evalsha, this.driver.eval);
+  }
+
+  get bytesReplies(): boolean {
+    return this.driver.evalshaBuffer !== undefined && this.driver.evalBuffer !== undefined;
+  }
+
+  runForBytes(
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly RedisArg[] = [],
+  ): Promise<unknown> {
+    const { evalshaBuffer, evalBuffer } = this.driver;
+    if (evalshaBuffer === undefined || evalBuffer === undefined) {
+      throw new TypeError(
+        `runForBytes: the ${this.driver.name} driver cannot answer bytes (bytesReplies is false).`,
+      );
+    }
+    return this.#run(script, keys, args, evalshaBuffer, evalBuffer);
+  }
+
+  /** `EVALSHA`, then `EVAL` only on `NOSCRIPT`, through the given driver methods. */
+  #run(
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly RedisArg[],
+    evalsha: NonNullable<RedisDriver["evalshaBuffer"]>,
+    evaluate: NonNullable<RedisDriver["evalBuffer"]>,
+  ): Promise<unknown> {
     return this.#call(`EVALSHA ${script.name}`, async () => {
       const prefixed = keys.map((key) => this.key(key));
       const sha = await script.sha();
       try {
-        return await this.driver.evalsha(sha, prefixed, args);
+        return await evalsha.call(this.driver, sha, prefixed, args);
       } catch (error) {
         const mapped = this.#toError("EVALSHA", error);
         // Only a missing script is retried: any other failure may have run the script already.
         if (!(isRedisCommandError(mapped) && mapped.isNoScript)) throw mapped;
       }
       try {
-        return await this.driver.eval(script.source, prefixed, args);
+        return await evaluate.call(this.driver, script.source, prefixed, args);
       } catch (error) {
         throw this.#toError("EVAL", error);
       }

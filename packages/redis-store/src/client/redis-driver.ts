@@ -62,6 +62,13 @@ export interface RedisDriver {
   readonly name: string;
   evalsha(sha: string, keys: readonly string[], args: readonly RedisArg[]): Promise<unknown>;
   eval(source: string, keys: readonly string[], args: readonly RedisArg[]): Promise<unknown>;
+  /**
+   * `evalsha` answering bulk strings as bytes (a `Uint8Array`, e.g. a `Buffer`) instead of text, for scripts
+   * that reply packed binary data. Optional: without it (and `evalBuffer`), such scripts use a text form.
+   */
+  evalshaBuffer?(sha: string, keys: readonly string[], args: readonly RedisArg[]): Promise<unknown>;
+  /** `eval` answering bulk strings as bytes; present exactly when `evalshaBuffer` is. */
+  evalBuffer?(source: string, keys: readonly string[], args: readonly RedisArg[]): Promise<unknown>;
   /** `SET key value [NX] [PX ms]`: the raw reply (`"OK"`, or `null` when `NX` found the key). */
   set(key: string, value: string, options?: RedisSetOptions): Promise<unknown>;
   get(key: string): Promise<unknown>;

@@ -16,7 +16,7 @@ import { RedisReplyError } from "../errors/redis-reply-error.js";
 import { replyArray, replyInteger } from "../script/replies.js";
 import { BlockCache } from "./block-cache.js";
 import { hashSlot } from "./hash-slot.js";
-import { consumeScript, refundScript } from "./token-bucket-scripts.js";
+import { consumeScripts, refundScript } from "./token-bucket-scripts.js";
 
 /** The per-call timeout of `redisStore` when none is given, in milliseconds. */
 export const DEFAULT_LIMITER_TIMEOUT_MS = 50;
@@ -110,27 +110,52 @@ function limitArgs(limits: readonly BucketLimit[]): RedisArg[] {
 }
 
 /**
- * Reads a number the script sent exactly as two integers, `m · 2^53` and `e` (Lua's `math.frexp`): the value
- * is `m · 2^e`.
+ * Reads the consume script's reply to `count` decisions of `n` limits each, in the form it was asked for
+ * (`ConsumeReply`): `allowed` then each limit's `left`, per key. Throws `RedisReplyError` for anything else.
  */
-function exactNumber(mantissa: unknown, exponent: unknown): number {
-  const m = replyInteger(mantissa, "tokens");
-  const e = replyInteger(exponent, "tokens exponent");
-  if (Math.abs(m) >= 2 ** 53 || e < -1100 || e > 1100) {
-    throw new RedisReplyError(`Expected tokens as (m · 2^53, e), got (${m}, ${e}).`);
-  }
-  return m * 2 ** -53 * 2 ** e;
+function parseDecisions(reply: unknown, bytes: boolean, count: number, n: number): StoreDecision[] {
+  return bytes ? parseBytes(reply, count, n) : parseIntegers(reply, count, n);
 }
 
-/** Reads decision `k` of the script's reply: `allowed`, then `left` (two integers) per limit, per key. */
-function parseDecision(parts: readonly unknown[], k: number, n: number): StoreDecision {
-  const base = k * (2 * n + 1);
-  const tokens: number[] = [];
-  for (let i = 0; i < n; i++) tokens.push(exactNumber(parts[base + 1 + 2 * i], parts[base + 2 + 2 * i]));
-  const allowed = replyInteger(parts[base], "allowed");
-  if (allowed !== 0 && allowed !== 1)
-    throw new RedisReplyError(`Expected allowed to be 0 or 1, got ${allowed}.`);
-  return { allowed: allowed === 1, tokens };
+/** Per key one byte (`allowed`) and n little-endian doubles. */
+function parseBytes(reply: unknown, count: number, n: number): StoreDecision[] {
+  const size = 1 + 8 * n;
+  if (!(reply instanceof Uint8Array) || reply.byteLength !== count * size) {
+    const got = reply instanceof Uint8Array ? `${reply.byteLength} bytes` : typeof reply;
+    throw new RedisReplyError(`Expected limiter decisions as ${count * size} bytes, got ${got}.`);
+  }
+  const view = new DataView(reply.buffer, reply.byteOffset, reply.byteLength);
+  const decisions: StoreDecision[] = [];
+  for (let k = 0, at = 0; k < count; k++, at += size) {
+    const allowed = view.getUint8(at);
+    if (allowed > 1) throw new RedisReplyError(`Expected allowed to be 0 or 1, got ${allowed}.`);
+    const tokens: number[] = [];
+    for (let i = 0; i < n; i++) tokens.push(view.getFloat64(at + 1 + 8 * i, true));
+    decisions.push({ allowed: allowed === 1, tokens });
+  }
+  return decisions;
+}
+
+/** Per key `allowed`, then each `left` as two integers `m · 2^53` and `e`, the value being `m · 2^e`. */
+function parseIntegers(reply: unknown, count: number, n: number): StoreDecision[] {
+  const parts = replyArray(reply, "limiter decisions", count * (2 * n + 1));
+  const decisions: StoreDecision[] = [];
+  for (let k = 0, at = 0; k < count; k++) {
+    const allowed = replyInteger(parts[at++], "allowed");
+    if (allowed !== 0 && allowed !== 1)
+      throw new RedisReplyError(`Expected allowed to be 0 or 1, got ${allowed}.`);
+    const tokens: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const m = replyInteger(parts[at++], "tokens");
+      const e = replyInteger(parts[at++], "tokens exponent");
+      if (Math.abs(m) >= 2 ** 53 || e < -1100 || e > 1100) {
+        throw new RedisReplyError(`Expected tokens as (m · 2^53, e), got (${m}, ${e}).`);
+      }
+      tokens.push(m * 2 ** -53 * 2 ** e);
+    }
+    decisions.push({ allowed: allowed === 1, tokens });
+  }
+  return decisions;
 }
 
 /** The costs of a batch as script arguments: one for every key when they are all the same, else one per key. */
@@ -238,29 +263,31 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
   let queue = new Map<readonly BucketLimit[], Pending[]>();
   let scheduled = false;
 
+  /** The consume script in the form the driver reads best: packed bytes, or integers when it cannot. */
+  const bytes = client.bytesReplies;
+  const consume = (keys: readonly string[], args: readonly RedisArg[]): Promise<unknown> =>
+    bytes
+      ? client.runForBytes(consumeScripts.bytes, keys, args)
+      : client.run(consumeScripts.integers, keys, args);
+
   const runBatch = (limits: readonly BucketLimit[], batch: Pending[]) => {
     const keys = batch.map((p) => storePrefix + p.key);
     const args: RedisArg[] = [scriptNow(), ...argsFor(limits), ...costArgs(batch)];
-    guarded(() => client.run(consumeScript, keys, args)).then(
+    guarded(() => consume(keys, args)).then(
       (reply) => {
-        let replies: readonly unknown[];
+        let decisions: StoreDecision[];
         try {
-          replies = replyArray(reply, "limiter decisions", batch.length * (2 * limits.length + 1));
+          decisions = parseDecisions(reply, bytes, batch.length, limits.length);
         } catch (error) {
           for (const p of batch) p.resolve(fallback(error, p.key, limits, p.cost, p.now));
           return;
         }
-        batch.forEach((p, i) => {
-          let decision: StoreDecision;
-          try {
-            decision = parseDecision(replies, i, limits.length);
-          } catch (error) {
-            p.resolve(fallback(error, p.key, limits, p.cost, p.now));
-            return;
-          }
+        for (let i = 0; i < batch.length; i++) {
+          const p = batch[i] as Pending;
+          const decision = decisions[i] as StoreDecision;
           blockCache?.record(p.key, decision, p.now);
           p.resolve(decision);
-        });
+        }
       },
       (error: unknown) => {
         for (const p of batch) p.resolve(fallback(error, p.key, limits, p.cost, p.now));
@@ -299,15 +326,11 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
   ): Promise<StoreDecision> => {
     if (coalesce === false) {
       const args: RedisArg[] = [scriptNow(), ...argsFor(limits), String(cost)];
-      return guarded(() => client.run(consumeScript, [storePrefix + key], args)).then(
+      return guarded(() => consume([storePrefix + key], args)).then(
         (reply) => {
           let decision: StoreDecision;
           try {
-            decision = parseDecision(
-              replyArray(reply, "limiter decision", 2 * limits.length + 1),
-              0,
-              limits.length,
-            );
+            decision = parseDecisions(reply, bytes, 1, limits.length)[0] as StoreDecision;
           } catch (error) {
             return fallback(error, key, limits, cost, now);
           }

@@ -1,4 +1,4 @@
-import { defineScript } from "../script/define-script.js";
+import { defineScript, type RedisScript } from "../script/define-script.js";
 
 // The token-bucket specification of @goggles/core (packages/core/src/limit/token-bucket.ts), in Lua.
 //
@@ -35,7 +35,6 @@ if #ARGV == 2 * n + 3 then sharedCost = tonumber(ARGV[2 * n + 3]) end
 local layout = '<' .. string.rep('d', n + 2)
 local size = 8 * (n + 2)
 local legacySize = 8 * (n + 1)
-local TWO_53 = 9007199254740992
 -- Refilled tokens of every bucket of a key at t = max(at, now), and when its TTL ends (-1: unknown);
 -- has = whether the key has state.
 local function refill(key)
@@ -83,21 +82,43 @@ local function store(key, t, tokens, expiresAt)
     redis.call('SET', key, value, 'PX', math.ceil(ends - t))
   end
 end
--- Appends a number to a reply exactly, as two integers (m · 2^53, e) with value = m · 2^e (math.frexp):
--- Lua numbers leave a script truncated to integers, and formatting 17 digits costs more than this.
+`;
+
+/**
+ * How the consume script replies, per key: `allowed (1|0)` then each limit's `left`.
+ * - `bytes`: one bulk string, per key one byte and n little-endian doubles (`struct.pack`), read with
+ *   `RedisClient.runForBytes`: nothing to format in Redis, nothing to parse in Node.
+ * - `integers`: an array of integers, each `left` as two (m · 2^53, e) with value m · 2^e (`math.frexp`), for
+ *   drivers that cannot answer bytes: Lua numbers leave a script truncated to integers, and 17 formatted
+ *   digits cost Redis more than this.
+ */
+export type ConsumeReply = "bytes" | "integers";
+
+const REPLIES: Record<ConsumeReply, string> = {
+  bytes: `
+local decisionLayout = '<B' .. string.rep('d', n)
+local function decided(out, allowed, a) out[#out + 1] = struct.pack('<Bd', allowed, a) end
+local function decidedAll(out, allowed, avail) out[#out + 1] = struct.pack(decisionLayout, allowed, unpack(avail)) end
+local function finish(out) return table.concat(out) end
+`,
+  integers: `
+local TWO_53 = 9007199254740992
 local function push(out, x)
   local m, e = math.frexp(x)
   out[#out + 1] = m * TWO_53
   out[#out + 1] = e
 end
-`;
+local function decided(out, allowed, a) out[#out + 1] = allowed; push(out, a) end
+local function decidedAll(out, allowed, avail)
+  out[#out + 1] = allowed
+  for i = 1, n do push(out, avail[i]) end
+end
+local function finish(out) return out end
+`,
+};
 
-/**
- * Decides one request per key (KEYS[k]): all buckets of a key are charged, or none. Replies an array of
- * integers, per key `allowed (1|0)` then each limit's `left` as two integers (see `push`).
- */
-export const consumeScript = defineScript(
-  `${PRELUDE}
+function consumeSource(reply: ConsumeReply): string {
+  return `${PRELUDE}${REPLIES[reply]}
 local out = {}
 if n == 1 then
   -- One limit (the common case): the same arithmetic without a table per key.
@@ -120,9 +141,8 @@ if n == 1 then
       if a > cap then a = cap end
     end
     if a < cost - slack then
-      out[#out + 1] = 0
+      decided(out, 0, a)
     else
-      out[#out + 1] = 1
       a = a - cost
       if cost > 0 then
         local stored = a
@@ -134,10 +154,10 @@ if n == 1 then
           redis.call('SET', key, struct.pack('<ddd', t, stored, ends), 'PX', math.ceil(ends - t))
         end
       end
+      decided(out, 1, a)
     end
-    push(out, a)
   end
-  return out
+  return finish(out)
 end
 for k = 1, #KEYS do
   local cost = sharedCost or tonumber(ARGV[2 * n + 2 + k])
@@ -146,7 +166,6 @@ for k = 1, #KEYS do
   for i = 1, n do
     if avail[i] < cost - eps * caps[i] then allowed = 0 end
   end
-  out[#out + 1] = allowed
   if allowed == 1 then
     for i = 1, n do avail[i] = avail[i] - cost end
     if cost > 0 then
@@ -158,12 +177,20 @@ for k = 1, #KEYS do
       store(KEYS[k], t, stored, expiresAt)
     end
   end
-  for i = 1, n do push(out, avail[i]) end
+  decidedAll(out, allowed, avail)
 end
-return out
-`,
-  { name: "goggles-limiter-consume" },
-);
+return finish(out)
+`;
+}
+
+/**
+ * Decides one request per key (KEYS[k]): all buckets of a key are charged, or none. Replies per key
+ * `allowed` and each limit's `left`, in the form its name gives (`ConsumeReply`).
+ */
+export const consumeScripts: Record<ConsumeReply, RedisScript> = {
+  bytes: defineScript(consumeSource("bytes"), { name: "goggles-limiter-consume" }),
+  integers: defineScript(consumeSource("integers"), { name: "goggles-limiter-consume-integers" }),
+};
 
 /** Gives `cost` (ARGV[2n + 3]) back to every bucket of KEYS[1], never above capacity; a full key is deleted. */
 export const refundScript = defineScript(
