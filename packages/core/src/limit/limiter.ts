@@ -229,18 +229,27 @@ export function createLimiter(options: LimiterOptions): Limiter {
    * promise resolved with an object whose prototype is `Object.prototype` skips the `then` lookup, which a
    * class instance pays on every call (measured: a class result was slower despite allocating less).
    */
-  const singleResult = (single: LimitPolicy, allowed: boolean, left: number, cost: number): LimitResult => {
+  const singleResult = (
+    single: LimitPolicy,
+    allowed: boolean,
+    left: number,
+    cost: number,
+    refillMs: number,
+  ): LimitResult => {
     const missing = capacity - left;
     const remaining = Math.max(Math.floor(left + slack), 0);
     const retryAfterMs =
       allowed || left >= cost - slack ? 0 : Math.ceil((cost - slack - left) / single.refillPerMs);
-    const resetMs = missing <= slack ? 0 : Math.ceil(missing / single.refillPerMs);
+    // `refillMs`, when the store computed it, is this same quotient (`missing` / refill rate).
+    const resetMs = missing <= slack ? 0 : Math.ceil(refillMs >= 0 ? refillMs : missing / single.refillPerMs);
     return { allowed, limit: capacity, remaining, retryAfterMs, resetMs, policy: single.name };
   };
 
   const result = (decision: StoreDecision, cost: number): LimitResult => {
     const allowed = decision.allowed;
-    if (single !== undefined) return singleResult(single, allowed, decision.tokens[0] as number, cost);
+    if (single !== undefined) {
+      return singleResult(single, allowed, decision.tokens[0] as number, cost, Number.NaN);
+    }
     const policies: PolicyResult[] = [];
     let deciding: PolicyResult | undefined;
     for (let i = 0; i < frozen.length; i++) {
@@ -281,7 +290,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       throw inputError(key, cost) as Error;
     }
     const left = memory[consumeOne](key, smallest, cost, clock.now());
-    return singleResult(smallest, memory.lastAllowed, left, cost);
+    return singleResult(smallest, memory.lastAllowed, left, cost, memory.lastRefillMs);
   };
   /** Several limits in memory: the store answers synchronously. */
   const decideInMemory = (memory: MemoryStore, key: string, cost = 1): LimitResult => {

@@ -105,6 +105,7 @@ export class MemoryStore implements LimiterStore {
     let avail = (s[base + 2] as number) + (t - at) * limit.refillPerMs;
     if (avail > capacity) avail = capacity;
     this.#used_at[slot] = ++this.#uses;
+    this.lastRefillMs = Number.NaN;
     if (avail < cost - TOKEN_EPSILON * capacity) {
       this.lastAllowed = false;
       return avail;
@@ -113,7 +114,9 @@ export class MemoryStore implements LimiterStore {
     if (cost === 0) return avail;
     const left = avail - cost;
     const stored = Math.max(left, 0);
-    s[base] = t + (capacity - stored) / limit.refillPerMs;
+    const refillMs = (capacity - stored) / limit.refillPerMs;
+    if (left >= 0) this.lastRefillMs = refillMs;
+    s[base] = t + refillMs;
     s[base + 1] = t;
     s[base + 2] = stored;
     return left;
@@ -123,6 +126,7 @@ export class MemoryStore implements LimiterStore {
   #consumeNew(key: string, limit: BucketLimit, cost: number, now: number): number {
     if (this.#stride !== HEADER_ONE) this.#setStride(HEADER_ONE);
     const capacity = limit.capacity;
+    this.lastRefillMs = Number.NaN;
     const behind = this.#forgottenFullAt - now;
     const avail = behind > 0 ? Math.max(capacity - behind * limit.refillPerMs, 0) : capacity;
     if (avail < cost - TOKEN_EPSILON * capacity) {
@@ -143,6 +147,11 @@ export class MemoryStore implements LimiterStore {
 
   /** Whether the last `[consumeOne]` call admitted its request. */
   lastAllowed = false;
+  /**
+   * Milliseconds until the bucket is full again, when the last `[consumeOne]` call charged a known key and
+   * left it with no debt (`NaN` otherwise): the limiter's `resetMs` without a second division.
+   */
+  lastRefillMs = Number.NaN;
 
   /**
    * Decides synchronously. The answer is one object reused by every call of this store (no allocation per
