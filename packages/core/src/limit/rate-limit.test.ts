@@ -189,30 +189,22 @@ describe("rate-limit header fields", () => {
   it("format quota policies and remaining per draft-ietf-httpapi-ratelimit-headers-11", () => {
     const limiter = createLimiter({ capacity: 2.5, refillPerSecond: 3 });
     expect(rateLimitPolicyHeader(limiter.limits)).toBe('"default";q=2;w=1');
-    expect(
-      rateLimitHeader({
-        allowed: true,
-        limit: 2,
-        remaining: 1,
-        retryAfterMs: 0,
-        resetMs: 1001,
-        policy: "default",
-        policies: [
-          { name: "default", allowed: true, limit: 2, remaining: 1, retryAfterMs: 0, resetMs: 1001 },
-        ],
-      }),
-    ).toBe('"default";r=1;t=2');
-    // A limiter of one limit answers without a policies list: the same field from the top-level numbers.
-    expect(
-      rateLimitHeader({
-        allowed: true,
-        limit: 2,
-        remaining: 1,
-        retryAfterMs: 0,
-        resetMs: 1001,
-        policy: "default",
-      }),
-    ).toBe('"default";r=1;t=2');
+    const decision = {
+      allowed: true,
+      limit: 2,
+      remaining: 1,
+      retryAfterMs: 0,
+      resetMs: 1001,
+      policy: "default",
+    };
+    // A limiter of one limit answers without a policies list: the field comes from the top-level numbers.
+    expect(rateLimitHeader(decision)).toBe('"default";r=1;t=2');
+    // With several limits, one item per limit, in order.
+    const burst = { name: "default", allowed: true, limit: 2, remaining: 1, retryAfterMs: 0, resetMs: 1001 };
+    const daily = { name: "daily", allowed: true, limit: 9, remaining: 5, retryAfterMs: 0, resetMs: 9000 };
+    expect(rateLimitHeader({ ...decision, policies: [burst, daily] })).toBe(
+      '"default";r=1;t=2, "daily";r=5;t=9',
+    );
     expect(retryAfterSeconds(1)).toBe(1);
     expect(retryAfterSeconds(0)).toBe(1);
     expect(retryAfterSeconds(2001)).toBe(3);
