@@ -1,6 +1,7 @@
 import { type BucketLimit, createLimiter, type GogglesEvent, MemoryStore, systemClock } from "@goggles/core";
 import { FakeClock } from "@goggles/core/testing";
 import { redisUrlForTests, startRedisServer } from "@goggles/testkit";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { limiterStoreContract } from "../../core/src/limit/limiter-store.contract.js";
 import {
@@ -210,6 +211,46 @@ describe.skipIf(!url).each(driverCases)("redisStore over $name", (driverCase) =>
     expect([a.tokens[0], b.tokens[0]].map((x) => Math.round(x ?? Number.NaN))).toEqual([8, 7]);
     const [c, d] = await Promise.all([s.consume("x", limits, 1, 0), s.consume("y", limits, 1, 0)]);
     expect([c.tokens[0], d.tokens[0]].map((x) => Math.round(x ?? Number.NaN))).toEqual([7, 6]);
+  });
+
+  it("answers a malformed script reply with the fallback and a store_error event, never a rejection", async () => {
+    const events: GogglesEvent[] = [];
+    let reply: unknown;
+    const answer = async () => reply;
+    const garbled: RedisDriver = {
+      ...toRedisDriver(handle.client),
+      evalsha: answer,
+      eval: answer,
+      evalshaBuffer: answer,
+      evalBuffer: answer,
+    };
+    const s = redisStore({
+      client: garbled,
+      prefix: prefix("garbled"),
+      timeout: 5000,
+      onStoreError: "deny",
+      breaker: false,
+      onEvent: (e) => events.push(e),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.anything(), fc.uint8Array({ maxLength: 40 }), fc.array(fc.integer(), { maxLength: 6 })),
+        async (value) => {
+          // One decision of one limit is 9 bytes (allowed + a double) or 3 integers: the forms that can be right.
+          fc.pre(
+            !(value instanceof Uint8Array && value.length === 9) &&
+              !(Array.isArray(value) && value.length === 3),
+          );
+          reply = value;
+          events.length = 0;
+          expect(await s.consume("k", limits, 1, 0)).toEqual({ allowed: false, tokens: [0] });
+          expect(events).toMatchObject([
+            { type: "store_error", errorName: "RedisReplyError", fallback: "deny" },
+          ]);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("answers refused keys locally with the block cache until they could pass", async () => {
