@@ -110,14 +110,9 @@ function limitArgs(limits: readonly BucketLimit[]): RedisArg[] {
 }
 
 /**
- * Reads the consume script's reply to `count` decisions of `n` limits each, in the form it was asked for
- * (`ConsumeReply`): `allowed` then each limit's `left`, per key. Throws `RedisReplyError` for anything else.
+ * Reads the `bytes` form of the consume script's reply (`ConsumeReply`) to `count` decisions of `n` limits: per
+ * key one byte (`allowed`) and n little-endian doubles. Throws `RedisReplyError` for anything else.
  */
-function parseDecisions(reply: unknown, bytes: boolean, count: number, n: number): StoreDecision[] {
-  return bytes ? parseBytes(reply, count, n) : parseIntegers(reply, count, n);
-}
-
-/** Per key one byte (`allowed`) and n little-endian doubles. */
 function parseBytes(reply: unknown, count: number, n: number): StoreDecision[] {
   const size = 1 + 8 * n;
   if (!(reply instanceof Uint8Array) || reply.byteLength !== count * size) {
@@ -136,7 +131,10 @@ function parseBytes(reply: unknown, count: number, n: number): StoreDecision[] {
   return decisions;
 }
 
-/** Per key `allowed`, then each `left` as two integers `m · 2^53` and `e`, the value being `m · 2^e`. */
+/**
+ * Reads the `integers` form of the consume script's reply: per key `allowed`, then each `left` as two integers
+ * `m · 2^53` and `e`, the value being `m · 2^e`. Throws `RedisReplyError` for anything else.
+ */
 function parseIntegers(reply: unknown, count: number, n: number): StoreDecision[] {
   const parts = replyArray(reply, "limiter decisions", count * (2 * n + 1));
   const decisions: StoreDecision[] = [];
@@ -269,6 +267,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
     bytes
       ? client.runForBytes(consumeScripts.bytes, keys, args)
       : client.run(consumeScripts.integers, keys, args);
+  const parseDecisions = bytes ? parseBytes : parseIntegers;
 
   const runBatch = (limits: readonly BucketLimit[], batch: Pending[]) => {
     const keys = batch.map((p) => storePrefix + p.key);
@@ -277,7 +276,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
       (reply) => {
         let decisions: StoreDecision[];
         try {
-          decisions = parseDecisions(reply, bytes, batch.length, limits.length);
+          decisions = parseDecisions(reply, batch.length, limits.length);
         } catch (error) {
           for (const p of batch) p.resolve(fallback(error, p.key, limits, p.cost, p.now));
           return;
@@ -330,7 +329,7 @@ export function redisStore(options: RedisStoreOptions): RedisLimiterStore {
         (reply) => {
           let decision: StoreDecision;
           try {
-            decision = parseDecisions(reply, bytes, 1, limits.length)[0] as StoreDecision;
+            decision = parseDecisions(reply, 1, limits.length)[0] as StoreDecision;
           } catch (error) {
             return fallback(error, key, limits, cost, now);
           }

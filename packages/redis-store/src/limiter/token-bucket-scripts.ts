@@ -64,6 +64,14 @@ local function expiry(t, full, expiresAt)
   if margin < 1000 then margin = 1000 end
   return full + margin
 end
+-- SET with the TTL ending at time ends: kept when it already does (ends == expiresAt), else set anew.
+local function put(key, value, t, ends, expiresAt)
+  if ends == expiresAt then
+    redis.call('SET', key, value, 'KEEPTTL')
+  else
+    redis.call('SET', key, value, 'PX', math.ceil(ends - t))
+  end
+end
 -- Writes the state, keeping the TTL when it still outlasts the buckets (see the header).
 local function store(key, t, tokens, expiresAt)
   local full = t
@@ -75,12 +83,7 @@ local function store(key, t, tokens, expiresAt)
   local values = {t}
   for i = 1, n do values[i + 1] = tokens[i] end
   values[n + 2] = ends
-  local value = struct.pack(layout, unpack(values))
-  if ends == expiresAt then
-    redis.call('SET', key, value, 'KEEPTTL')
-  else
-    redis.call('SET', key, value, 'PX', math.ceil(ends - t))
-  end
+  put(key, struct.pack(layout, unpack(values)), t, ends, expiresAt)
 end
 `;
 
@@ -148,11 +151,7 @@ if n == 1 then
         local stored = a
         if stored < 0 then stored = 0 end
         local ends = expiry(t, t + (cap - stored) / rate, expiresAt)
-        if ends == expiresAt then
-          redis.call('SET', key, struct.pack('<ddd', t, stored, ends), 'KEEPTTL')
-        else
-          redis.call('SET', key, struct.pack('<ddd', t, stored, ends), 'PX', math.ceil(ends - t))
-        end
+        put(key, struct.pack('<ddd', t, stored, ends), t, ends, expiresAt)
       end
       decided(out, 1, a)
     end
