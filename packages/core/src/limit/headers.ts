@@ -33,14 +33,19 @@ export function rateLimitPolicyHeader(limits: readonly LimitPolicy[]): string {
  */
 export function rateLimitHeader(result: LimitResult): string {
   const policies = result.policies;
-  if (policies === undefined)
-    return `"${result.policy}";r=${result.remaining};t=${Math.ceil(result.resetMs / 1000)}`;
+  // A limiter of one limit: its top-level numbers are that limit's view.
+  if (policies === undefined) return rateLimitItem(result.policy, result.remaining, result.resetMs);
   let out = "";
   for (const p of policies) {
     if (out !== "") out += ", ";
-    out += `"${p.name}";r=${p.remaining};t=${Math.ceil(p.resetMs / 1000)}`;
+    out += rateLimitItem(p.name, p.remaining, p.resetMs);
   }
   return out;
+}
+
+/** One item of the `RateLimit` field. */
+function rateLimitItem(name: string, remaining: number, resetMs: number): string {
+  return `"${name}";r=${remaining};t=${Math.ceil(resetMs / 1000)}`;
 }
 
 /**
